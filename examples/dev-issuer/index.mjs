@@ -57,9 +57,11 @@ async function quietly(fn) {
   }
 }
 
-/** @type {Promise<typeof import('oidc-provider')> | undefined} */
+/** @type {Promise<any> | undefined} oidc-provider ships no type declarations */
 let oidcProviderModule
-const loadOidcProvider = () => (oidcProviderModule ??= quietly(() => import('oidc-provider')))
+const loadOidcProvider = () =>
+  // @ts-ignore -- oidc-provider ships no type declarations
+  (oidcProviderModule ??= quietly(() => import('oidc-provider')))
 
 /**
  * A fresh signing key pair with a random `kid`.
@@ -268,7 +270,9 @@ export async function startDevIssuer(options = {}) {
   const { default: Provider, errors } = await loadOidcProvider()
 
   /** @type {import('http').RequestListener} */
-  let handler = (_req, res) => res.writeHead(503).end()
+  let handler = (_req, res) => {
+    res.writeHead(503).end()
+  }
   let jwksCount = 0
   let jwksPath = '/jwks'
   const server = createServer((req, res) => {
