@@ -7,6 +7,8 @@ export type { BearerErrorCode, TokenwardErrorCode, TokenwardErrorInit } from './
 export { extractBearerToken } from './extract-token.js'
 export { RemoteKeySet, SecretKeySet, StaticKeySet } from './key-sets.js'
 export type { KeySet, KeySetEvent, KeySetListener, RemoteKeySetInit } from './key-sets.js'
+export { readAuthorization } from './read-authorization.js'
+export type { NodeRequestHeaders } from './read-authorization.js'
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, normalizeOptions } from './options.js'
 export type { KeySetOptions, NormalizedOptions, VerifierOptions } from './options.js'
 export { normalizeScopeRequirement, readScopes, requireScopes } from './scopes.js'

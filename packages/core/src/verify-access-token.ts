@@ -311,7 +311,13 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
         const hit = cache.get(token, config.now())
         if (hit !== undefined) return hit
       }
-      return verifyToken(token)
+      try {
+        return await verifyToken(token)
+      } catch (error) {
+        // Whatever went wrong, the caller gets a typed refusal, never a 500.
+        if (error instanceof TokenwardError) throw error
+        return refuse('TW_MALFORMED_TOKEN', error)
+      }
     },
     requireScopes(principal, requirement) {
       requireScopes(principal, requirement, challenge)
