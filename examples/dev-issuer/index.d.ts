@@ -35,8 +35,17 @@ export interface DevIssuer {
   readonly otherAudience: string
   /** client_id of the authorization-code client, hence the `aud` of its ID tokens. */
   readonly webClientId: string
+  /** client_secret of the web client (client_secret_basic or client_secret_post). */
+  readonly webClientSecret: string
   /** client_id of the client_credentials client. */
   readonly serviceClientId: string
+  /** client_secret of the service client; it may also call the introspection endpoint. */
+  readonly serviceClientSecret: string
+  /** The provider's discovery document (`token_endpoint`, `introspection_endpoint`, …). */
+  readonly discovery: Readonly<Record<string, unknown>> & {
+    readonly jwks_uri: string
+    readonly token_endpoint: string
+  }
 
   /**
    * A `typ: at+jwt` access token from the client_credentials grant, `sub` and
@@ -55,6 +64,12 @@ export interface DevIssuer {
     resource?: string | null
     nonce?: string
   }): Promise<AuthorizationCodeTokens>
+
+  /**
+   * Exchanges a refresh token (grant_type=refresh_token, web client) for new
+   * tokens; `resource` defaults to `audience` (`null`: none, opaque access token).
+   */
+  refresh(refreshToken: string, options?: { resource?: string | null }): Promise<AuthorizationCodeTokens>
 
   /** An opaque (non-JWT) access token: the code flow without a resource indicator. */
   opaqueAccessToken(): Promise<string>

@@ -13,7 +13,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 
 /** @typedef {import('./index.js').DevIssuer} DevIssuer */
 /** @typedef {import('./index.js').DevIssuerOptions} DevIssuerOptions */
-/** @typedef {{ jwk: Record<string, unknown>, privateKey: CryptoKey }} SigningKey */
+/** @typedef {{ jwk: Record<string, unknown>, privateKey: import('jose').CryptoKey }} SigningKey */
 
 const WEB_CLIENT_ID = 'tokenward-web'
 const WEB_CLIENT_SECRET = 'tokenward-web-secret'
@@ -91,14 +91,77 @@ function listen(server, port) {
 }
 
 /**
+ * A tiny in-memory oidc-provider adapter whose store outlives provider
+ * instances, so sessions, grants and refresh tokens survive `rotateKeys()`
+ * (oidc-provider 9's own memory adapter is private to each instance).
+ * Entries are dropped lazily when they expire.
+ */
+function createSharedAdapter() {
+  /** @type {Map<string, { payload: any, expiresAt: number }>} */
+  const store = new Map()
+  /** @type {Map<string, Set<string>>} grantId -> keys of the tokens of that grant */
+  const grants = new Map()
+  const get = (/** @type {string} */ key) => {
+    const entry = store.get(key)
+    if (entry && entry.expiresAt <= Date.now()) store.delete(key)
+    else return entry?.payload
+  }
+  return class SharedAdapter {
+    /** @param {string} model */
+    constructor(model) {
+      this.model = model
+    }
+    /** @param {string} id */
+    key(id) {
+      return `${this.model}:${id}`
+    }
+    /** @param {string} id @param {any} payload @param {number} [expiresIn] seconds */
+    async upsert(id, payload, expiresIn) {
+      const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity
+      store.set(this.key(id), { payload, expiresAt })
+      if (payload.uid) store.set(`uid:${this.model}:${payload.uid}`, { payload: id, expiresAt })
+      if (payload.grantId)
+        grants.set(payload.grantId, (grants.get(payload.grantId) ?? new Set()).add(this.key(id)))
+    }
+    /** @param {string} id */
+    async find(id) {
+      return get(this.key(id))
+    }
+    /** @param {string} uid */
+    async findByUid(uid) {
+      const id = get(`uid:${this.model}:${uid}`)
+      return id === undefined ? undefined : this.find(id)
+    }
+    async findByUserCode() {
+      return undefined // no device flow here
+    }
+    /** @param {string} id */
+    async consume(id) {
+      const payload = get(this.key(id))
+      if (payload) payload.consumed = Math.floor(Date.now() / 1000)
+    }
+    /** @param {string} id */
+    async destroy(id) {
+      store.delete(this.key(id))
+    }
+    /** @param {string} grantId */
+    async revokeByGrantId(grantId) {
+      for (const key of grants.get(grantId) ?? []) store.delete(key)
+      grants.delete(grantId)
+    }
+  }
+}
+
+/**
  * oidc-provider configuration: two clients, two resource servers, one account.
- * @param {{ errors: any, keys: SigningKey[], cookieKeys: string[], alg: string,
+ * @param {{ errors: any, adapter: unknown, keys: SigningKey[], cookieKeys: string[], alg: string,
  *   audience: string, otherAudience: string, scopes: string[] }} settings
  */
-function providerConfiguration({ errors, keys, cookieKeys, alg, audience, otherAudience, scopes }) {
+function providerConfiguration({ errors, adapter, keys, cookieKeys, alg, audience, otherAudience, scopes }) {
   /** @type {Record<string, string[]>} */
   const resourceScopes = { [audience]: scopes, [otherAudience]: OTHER_AUDIENCE_SCOPES }
   return {
+    adapter,
     jwks: { keys: keys.map((key) => key.jwk) },
     cookies: { keys: cookieKeys },
     clients: [
@@ -134,21 +197,35 @@ function providerConfiguration({ errors, keys, cookieKeys, alg, audience, otherA
     features: {
       devInteractions: { enabled: true },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      // Any authenticated client may introspect any token (development only).
+      introspection: { enabled: true, allowedPolicy: async () => true },
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (/** @type {unknown} */ _ctx, /** @type {unknown} */ _client, /** @type {string|undefined} */ oneOf) => oneOf,
+        defaultResource: async (
+          /** @type {unknown} */ _ctx,
+          /** @type {unknown} */ _client,
+          /** @type {string|undefined} */ oneOf,
+        ) => oneOf,
         useGrantedResource: async () => true,
         getResourceServerInfo: async (/** @type {unknown} */ _ctx, /** @type {string} */ resource) => {
           const scope = resourceScopes[resource]
           if (!scope) throw new errors.InvalidTarget()
-          return { audience: resource, scope: scope.join(' '), accessTokenFormat: 'jwt', accessTokenTTL: 3600, jwt: { sign: { alg } } }
+          return {
+            audience: resource,
+            scope: scope.join(' '),
+            accessTokenFormat: 'jwt',
+            accessTokenTTL: 3600,
+            jwt: { sign: { alg } },
+          }
         },
       },
     },
-    issueRefreshToken: async (/** @type {unknown} */ _ctx, /** @type {any} */ client, /** @type {any} */ code) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (
+      /** @type {unknown} */ _ctx,
+      /** @type {any} */ client,
+      /** @type {any} */ code,
+    ) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     clientBasedCORS: () => true,
     ttl: {
       AccessToken: 3600,
@@ -195,7 +272,9 @@ function parseInteractionForm(html, pageUrl) {
   const form = /<form[^>]*action="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(html)
   if (!form) throw new Error(`dev-issuer: no form on interaction page ${pageUrl}`)
   const fields = new URLSearchParams()
-  for (const [, name, value] of form[2].matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi)) {
+  for (const [, name, value] of form[2].matchAll(
+    /<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/gi,
+  )) {
     fields.set(name, value)
   }
   if (/name="login"/.test(form[2])) {
@@ -215,7 +294,11 @@ async function runAuthorization(/** @type {string} */ url) {
   /** @type {RequestInit} */
   let init = { method: 'GET' }
   for (let step = 0; step < 20; step++) {
-    const response = await fetch(url, { ...init, redirect: 'manual', headers: { ...init.headers, cookie: jar.header() } })
+    const response = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...init.headers, cookie: jar.header() },
+    })
     jar.store(response)
     const location = response.headers.get('location')
     if (location) {
@@ -227,9 +310,15 @@ async function runAuthorization(/** @type {string} */ url) {
     } else if (response.ok && response.headers.get('content-type')?.includes('text/html')) {
       const { action, fields } = parseInteractionForm(await response.text(), url)
       url = action
-      init = { method: 'POST', body: fields.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } }
+      init = {
+        method: 'POST',
+        body: fields.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }
     } else {
-      throw new Error(`dev-issuer: authorization stopped at ${url} with HTTP ${response.status}: ${await response.text()}`)
+      throw new Error(
+        `dev-issuer: authorization stopped at ${url} with HTTP ${response.status}: ${await response.text()}`,
+      )
     }
   }
   throw new Error('dev-issuer: too many redirects in the authorization flow')
@@ -249,8 +338,10 @@ async function tokenRequest(tokenEndpoint, [id, secret], params) {
     body,
     headers: { authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}` },
   })
+  /** @type {any} */
   const json = await response.json()
-  if (!response.ok) throw new Error(`dev-issuer: token endpoint answered ${response.status}: ${JSON.stringify(json)}`)
+  if (!response.ok)
+    throw new Error(`dev-issuer: token endpoint answered ${response.status}: ${JSON.stringify(json)}`)
   return json
 }
 
@@ -284,17 +375,19 @@ export async function startDevIssuer(options = {}) {
   /** @type {SigningKey[]} newest first */
   let keys = [await createSigningKey(algorithm)]
   const cookieKeys = [randomBytes(32).toString('base64url')]
-  // Builds a provider for the current keys and puts it behind the server.
-  // Storage is oidc-provider's in-memory adapter (module-wide), so sessions,
-  // grants and refresh tokens survive a swap.
+  const adapter = createSharedAdapter()
+  // Builds a provider for the current keys and puts it behind the server;
+  // cookie keys and storage are shared, so sessions and tokens survive a swap.
   const mountProvider = () =>
     quietly(() => {
-      const config = providerConfiguration({ errors, keys, cookieKeys, alg: algorithm, audience, otherAudience, scopes })
+      const settings = { errors, adapter, keys, cookieKeys, alg: algorithm, audience, otherAudience, scopes }
+      const config = providerConfiguration(settings)
       const provider = new Provider(issuer, /** @type {any} */ (config))
       handler = provider.callback()
     })
   await mountProvider()
 
+  /** @type {any} */
   const discovery = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()
   const jwksUri = discovery.jwks_uri
   jwksPath = new URL(jwksUri).pathname
@@ -304,7 +397,11 @@ export async function startDevIssuer(options = {}) {
   const serviceClient = [SERVICE_CLIENT_ID, SERVICE_CLIENT_SECRET]
 
   /** @type {DevIssuer['authorizationCodeTokens']} */
-  async function authorizationCodeTokens({ scope = 'openid profile email offline_access read:appointments', resource = audience, nonce } = {}) {
+  async function authorizationCodeTokens({
+    scope = 'openid profile email offline_access read:appointments',
+    resource = audience,
+    nonce,
+  } = {}) {
     const verifier = randomBytes(32).toString('base64url')
     const authorize = new URL(discovery.authorization_endpoint)
     const params = {
@@ -333,13 +430,26 @@ export async function startDevIssuer(options = {}) {
     return { idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token }
   }
 
+  /** @type {DevIssuer['refresh']} */
+  async function refresh(refreshToken, { resource = audience } = {}) {
+    const tokens = await tokenRequest(discovery.token_endpoint, webClient, {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      resource: resource ?? undefined,
+    })
+    return { idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token }
+  }
+
   return {
     issuer,
     jwksUri,
     audience,
     otherAudience,
     webClientId: WEB_CLIENT_ID,
+    webClientSecret: WEB_CLIENT_SECRET,
     serviceClientId: SERVICE_CLIENT_ID,
+    serviceClientSecret: SERVICE_CLIENT_SECRET,
+    discovery,
 
     async clientCredentialsToken({ scope = 'read:appointments', resource = audience } = {}) {
       const tokens = await tokenRequest(discovery.token_endpoint, serviceClient, {
@@ -351,6 +461,7 @@ export async function startDevIssuer(options = {}) {
     },
 
     authorizationCodeTokens,
+    refresh,
 
     async opaqueAccessToken() {
       // The code flow without a resource indicator: an opaque, userinfo-only access token.
@@ -366,7 +477,13 @@ export async function startDevIssuer(options = {}) {
       if (!('iat' in claims)) claims.iat = now
       if (!('exp' in claims)) claims.exp = now + 300
       for (const name of Object.keys(claims)) if (claims[name] === undefined) delete claims[name]
-      return new SignJWT(claims).setProtectedHeader({ alg: /** @type {string} */ (jwk.alg), kid: /** @type {string} */ (jwk.kid), ...header }).sign(privateKey)
+      return new SignJWT(claims)
+        .setProtectedHeader({
+          alg: /** @type {string} */ (jwk.alg),
+          kid: /** @type {string} */ (jwk.kid),
+          ...header,
+        })
+        .sign(privateKey)
     },
 
     async rotateKeys({ keepPrevious = true } = {}) {
