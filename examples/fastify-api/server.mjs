@@ -8,18 +8,14 @@ import tokenward from '@tokenward/fastify'
 
 /**
  * Builds the API. Every route is protected by default; /health is public.
- * @param {{ issuer: string, audience: string, jwksUri?: string, logger?: boolean | object }} options
+ * Options other than `logger` go to tokenward (issuer, audience, jwksUri, keys …).
+ * @param {import('@tokenward/fastify').TokenwardFastifyOptions & { logger?: boolean | object }} options
  */
-export async function createApp({ issuer, audience, jwksUri, logger = false }) {
+export async function createApp({ logger = false, ...options }) {
   const app = Fastify({
     logger: logger === true ? { redact: ['req.headers.authorization'] } : logger,
   })
-  await app.register(tokenward, {
-    issuer,
-    audience,
-    realm: 'appointments-api',
-    ...(jwksUri === undefined ? {} : { jwksUri }),
-  })
+  await app.register(tokenward, { realm: 'appointments-api', ...options })
 
   app.get('/health', { config: { auth: false } }, async () => ({ status: 'ok' }))
 
@@ -59,6 +55,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error('Set ISSUER and AUDIENCE (and optionally JWKS_URI, PORT).')
     process.exit(1)
   }
-  const app = await createApp({ issuer: ISSUER, audience: AUDIENCE, jwksUri: JWKS_URI, logger: true })
+  const app = await createApp({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    ...(JWKS_URI === undefined ? {} : { jwksUri: JWKS_URI }),
+    logger: true,
+  })
   await app.listen({ port: Number(PORT), host: '127.0.0.1' })
 }
