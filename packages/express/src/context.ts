@@ -1,0 +1,45 @@
+/**
+ * What `tokenward()` leaves on the request for the middlewares after it: its
+ * verifier (whose `realm` and `resource_metadata` go into their challenges)
+ * and its logger. Kept under a registered symbol, non-enumerable, so that it
+ * neither shows in `JSON.stringify(req)` nor clashes with other properties.
+ */
+import type { Response } from 'express'
+import type { TokenwardError, Verifier } from '@tokenward/core'
+import type { TokenwardLogger } from './logger.js'
+
+const CONTEXT = Symbol.for('@tokenward/express.context')
+
+/** The verifier and logger of the `tokenward()` middleware that saw the request. */
+export interface RequestContext {
+  readonly verifier: Verifier
+  readonly logger: TokenwardLogger | undefined
+}
+
+/** Records the context of the `tokenward()` middleware on the request. */
+export function setContext(request: object, context: RequestContext): void {
+  Object.defineProperty(request, CONTEXT, { value: context, configurable: true, writable: true })
+}
+
+/** The context `tokenward()` recorded, if it ran for this request. */
+export function getContext(request: object): RequestContext | undefined {
+  return (request as { [CONTEXT]?: RequestContext })[CONTEXT]
+}
+
+/**
+ * Prepares a refusal for `next(error)`: the challenge headers go on the
+ * response too (so that a custom error handler keeps them) and one `info`
+ * line is logged with the code, never the token.
+ */
+export function refuse(
+  response: Response,
+  logger: TokenwardLogger | undefined,
+  error: TokenwardError,
+): TokenwardError {
+  if (!response.headersSent) response.set(error.headers)
+  logger?.info(
+    { tokenward: { code: error.code, statusCode: error.statusCode } },
+    'tokenward: request refused',
+  )
+  return error
+}
