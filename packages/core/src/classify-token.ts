@@ -85,21 +85,15 @@ function audiences(payload: JWTPayload): string[] {
 }
 
 /**
- * Applies the header rules (algorithm allow-list, `crit`, `typ` per profile)
- * and the token-kind rules. Throws the refusal, or returns when the token may
- * be an access token.
+ * Applies the token-kind rules, then the header rules (algorithm allow-list,
+ * `crit`, `typ` per profile). Throws the refusal, or returns when the token
+ * may be an access token.
  */
 export function classifyToken(decoded: DecodedToken, options: ClassifyOptions): void {
   const { header, payload } = decoded
   const refuse = (code: 'TW_ID_TOKEN' | 'TW_REFRESH_TOKEN' | 'TW_WRONG_TOKEN_TYPE'): never => {
     throw new TokenwardError(code, options)
   }
-
-  if (typeof header.alg !== 'string' || !options.algorithms.includes(header.alg)) {
-    throw new TokenwardError('TW_ALG_NOT_ALLOWED', options)
-  }
-  // tokenward understands no JWS extension, so any `crit` is unknown (RFC 7515 §4.1.11).
-  if (header.crit !== undefined) throw new TokenwardError('TW_MALFORMED_TOKEN', options)
 
   const headerTyp = typeof header.typ === 'string' ? normalizeTyp(header.typ) : undefined
   if (header.typ !== undefined && headerTyp === undefined) {
@@ -123,6 +117,13 @@ export function classifyToken(decoded: DecodedToken, options: ClassifyOptions): 
   if (options.clientIds.size > 0 && audiences(payload).some((aud) => options.clientIds.has(aud))) {
     refuse('TW_ID_TOKEN')
   }
+  // The kind is told before the algorithm: an ID token signed HS256 with the
+  // client secret is refused as what it is, an ID token.
+  if (typeof header.alg !== 'string' || !options.algorithms.includes(header.alg)) {
+    throw new TokenwardError('TW_ALG_NOT_ALLOWED', options)
+  }
+  // tokenward understands no JWS extension, so any `crit` is unknown (RFC 7515 §4.1.11).
+  if (header.crit !== undefined) throw new TokenwardError('TW_MALFORMED_TOKEN', options)
   if (options.profile === 'rfc9068' && headerTyp !== 'at+jwt') refuse('TW_WRONG_TOKEN_TYPE')
 }
 

@@ -164,6 +164,8 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
     config.profile === 'rfc9068' ? ['exp', 'sub', 'client_id', 'iat', 'jti'] : ['exp', 'sub']
   const tolerance = config.clockTolerance * 1000
 
+  const algorithms = [...config.algorithms]
+  const audience = [...config.audiences]
   const refuse = (code: TokenwardErrorCode, cause?: unknown): never => {
     throw new TokenwardError(code, { ...challenge, cause })
   }
@@ -175,9 +177,9 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
     issuer: string,
   ): Promise<JWTPayload> => {
     const verifyOptions: JWTVerifyOptions = {
-      algorithms: [...config.algorithms],
+      algorithms,
       issuer,
-      audience: [...config.audiences],
+      audience,
       clockTolerance: config.clockTolerance,
       currentDate: new Date(config.now()),
       requiredClaims,
