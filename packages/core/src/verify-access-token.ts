@@ -190,25 +190,28 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
     } catch (error) {
       if (error instanceof TokenwardError) throw error
       if (error instanceof errors.JWKSMultipleMatchingKeys) {
-        return verifyWithCandidates(token, error, verifyOptions)
+        return verifyWithCandidates(token, decoded, error, verifyOptions)
       }
-      if (
-        error instanceof errors.JWTClaimValidationFailed &&
-        error.claim === 'aud' &&
-        error.reason === 'check_failed'
-      ) {
-        refuse(
-          looksLikeIdToken(decoded.payload, config.scopeClaims) ? 'TW_ID_TOKEN' : 'TW_WRONG_AUDIENCE',
-          error,
-        )
-      }
-      return refuse(codeForJoseError(error), error)
+      return refuseJoseError(error, decoded)
     }
+  }
+
+  /** A jose error as a refusal; an audience failure of what looks like an ID token is `TW_ID_TOKEN`. */
+  const refuseJoseError = (error: unknown, decoded: DecodedToken): never => {
+    if (
+      error instanceof errors.JWTClaimValidationFailed &&
+      error.claim === 'aud' &&
+      error.reason === 'check_failed'
+    ) {
+      refuse(looksLikeIdToken(decoded.payload, config.scopeClaims) ? 'TW_ID_TOKEN' : 'TW_WRONG_AUDIENCE', error)
+    }
+    return refuse(codeForJoseError(error), error)
   }
 
   /** A token without `kid` and several keys that fit: try each (jose's documented pattern). */
   const verifyWithCandidates = async (
     token: string,
+    decoded: DecodedToken,
     candidates: errors.JWKSMultipleMatchingKeys,
     verifyOptions: JWTVerifyOptions,
   ): Promise<JWTPayload> => {
@@ -221,7 +224,7 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
         if (!(error instanceof errors.JWSSignatureVerificationFailed)) break
       }
     }
-    return refuse(codeForJoseError(last), last)
+    return refuseJoseError(last, decoded)
   }
 
   const principalOf = (token: string, payload: JWTPayload, issuer: string): AccessTokenPrincipal => {
