@@ -159,6 +159,17 @@ t.test('classifyToken: token kinds', async (t) => {
   t.equal(classify(h, { ...p, aud: CLIENT }, { clientIds: new Set() }), undefined, 'no clientIds configured')
 })
 
+t.test('classifyToken: the kind is told before the algorithm and crit', async (t) => {
+  const p = { iss: ISSUER, aud: AUDIENCE, sub: 'x' }
+  t.equal(classify({ alg: 'HS256' }, { ...p, nonce: 'n' }), 'TW_ID_TOKEN', 'ID token signed HS256 with the client secret')
+  t.equal(classify({ alg: 'HS256' }, { ...p, aud: CLIENT }), 'TW_ID_TOKEN')
+  t.equal(classify({ alg: 'HS256' }, { ...p, token_use: 'refresh' }), 'TW_REFRESH_TOKEN')
+  t.equal(classify({ alg: 'none', typ: 'logout+jwt' }, p), 'TW_WRONG_TOKEN_TYPE')
+  t.equal(classify({ alg: 'ES256', crit: ['b64'] }, { ...p, c_hash: 'x' }), 'TW_ID_TOKEN')
+  t.equal(classify({ alg: 'HS256', typ: 7 }, { ...p, nonce: 'n' }), 'TW_MALFORMED_TOKEN', 'a typ that is not a string comes first')
+  t.equal(classify({ alg: 'HS256' }, p, { profile: 'rfc9068' }), 'TW_ALG_NOT_ALLOWED', 'the algorithm comes before the rfc9068 typ')
+})
+
 t.test('looksLikeIdToken', async (t) => {
   const scopes = ['scope', 'scp']
   t.ok(looksLikeIdToken({ aud: 'c1', azp: 'c1' }, scopes), 'single aud equal to azp')
@@ -293,6 +304,11 @@ t.test('verifier: header rules on signed tokens', async (t) => {
     JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'x', exp: T0_SECONDS + 60 }),
   )
   await refused(t, verifier.verify(crit), 'TW_MALFORMED_TOKEN', invalidToken(DESCRIPTIONS.MALFORMED))
+  // an ID token signed HS256 with the client secret is refused as what it is
+  const hsIdToken = await new SignJWT({ iss: ISSUER, aud: CLIENT, sub: 'x', nonce: 'n', exp: T0_SECONDS + 60 })
+    .setProtectedHeader({ alg: 'HS256' })
+    .sign(new TextEncoder().encode('client-secret-of-the-spa-client-0123'))
+  await refused(t, verifier.verify(hsIdToken), 'TW_ID_TOKEN', invalidToken(DESCRIPTIONS.ID_TOKEN))
 
   const esOnly = await setup(t, { algorithms: ['ES384'] })
   await refused(

@@ -355,12 +355,12 @@ t.test('jku, x5u, jwk and x5c headers are never used to find a key', async (t) =
 })
 
 t.test('several keys without kid: each candidate is tried', async (t) => {
-  const k1 = await makeKey(undefined)
-  const k2 = await makeKey(undefined)
+  const k1 = await makeKey(null)
+  const k2 = await makeKey(null)
   const { verifier } = await setup(t, {}, [k1, k2])
   t.equal((await verifier.verify(await mint(k1))).sub, 'user-1', 'first key')
   t.equal((await verifier.verify(await mint(k2, { claims: { sub: 'second' } }))).sub, 'second', 'second key')
-  const stranger = await makeKey(undefined)
+  const stranger = await makeKey(null)
   await refused(t, verifier.verify(await mint(stranger)), 'TW_BAD_SIGNATURE', invalidToken(DESCRIPTIONS.SIGNATURE))
   await refused(
     t,
