@@ -7,9 +7,9 @@ import Fastify from 'fastify'
 import { UnsecuredJWT } from 'jose'
 import tokenward from '@tokenward/fastify'
 import type { TokenwardErrorCode } from '@tokenward/fastify'
-import { AUDIENCE, createIssuer, ISSUER, NOW_S, now, signWith } from './helpers/issuer.js'
-import { assertRefusal, bearer, buildApp, pluginOptions, REALM } from './helpers/app.js'
-import { closedPort, listen, rawGet, startJwksServer } from './helpers/http.js'
+import { AUDIENCE, createIssuer, ISSUER, NOW_S, now, signWith } from './fixtures/issuer.js'
+import { assertRefusal, bearer, buildApp, pluginOptions, REALM } from './fixtures/app.js'
+import { closedPort, listen, rawGet, startJwksServer } from './fixtures/http.js'
 
 const issuer = await createIssuer('ES256')
 const rsa = await createIssuer('RS256')

@@ -7,9 +7,9 @@ import Fastify from 'fastify'
 import type { FastifyInstance } from 'fastify'
 import tokenward from '@tokenward/fastify'
 import type { TokenwardFastifyOptions } from '@tokenward/fastify'
-import { AUDIENCE, createIssuer, NOW_S, now, signWith } from './helpers/issuer.js'
-import type { Claims, Header } from './helpers/issuer.js'
-import { assertRefusal, bearer, principalView } from './helpers/app.js'
+import { AUDIENCE, createIssuer, NOW_S, now, signWith } from './fixtures/issuer.js'
+import type { Claims, Header } from './fixtures/issuer.js'
+import { assertRefusal, bearer, principalView } from './fixtures/app.js'
 
 const keys = await createIssuer('RS256', 'issuer-key-1')
 

@@ -5,9 +5,9 @@
 import t from 'tap'
 import Fastify from 'fastify'
 import tokenward, { isTokenwardError, tokenward as named, TokenwardError } from '@tokenward/fastify'
-import { AUDIENCE, createIssuer, ISSUER, NOW, NOW_S } from './helpers/issuer.js'
-import { assertRefusal, bearer, buildApp, pluginOptions, principalView } from './helpers/app.js'
-import { startJwksServer } from './helpers/http.js'
+import { AUDIENCE, createIssuer, ISSUER, NOW, NOW_S } from './fixtures/issuer.js'
+import { assertRefusal, bearer, buildApp, pluginOptions, principalView } from './fixtures/app.js'
+import { startJwksServer } from './fixtures/http.js'
 
 const issuer = await createIssuer()
 

@@ -6,8 +6,8 @@ import t from 'tap'
 import Fastify from 'fastify'
 import type { FastifyInstance, onRequestHookHandler } from 'fastify'
 import tokenward from '@tokenward/fastify'
-import { createIssuer, NOW_S } from './helpers/issuer.js'
-import { assertRefusal, bearer, pluginOptions } from './helpers/app.js'
+import { createIssuer, NOW_S } from './fixtures/issuer.js'
+import { assertRefusal, bearer, pluginOptions } from './fixtures/app.js'
 
 const issuer = await createIssuer()
 const token = {
