@@ -22,13 +22,17 @@ async function startApi(adapter, issuer) {
   if (adapter === 'express') {
     const { createApp } = await import('@tokenward/example-express-api')
     const app = await createApp(options)
-    await app.ready?.()
+    await app.ready()
     const server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s))
     })
     return {
       url: `http://127.0.0.1:${server.address().port}`,
-      close: () => new Promise((resolve) => server.close(resolve)),
+      close: async () => {
+        app.close()
+        server.closeAllConnections()
+        await new Promise((resolve) => server.close(resolve))
+      },
     }
   }
   const { createApp } = await import('@tokenward/example-fastify-api')
