@@ -262,7 +262,7 @@ export function rawRequest(
         const value = line.slice(colon + 1).trim()
         responseHeaders[name] = name in responseHeaders ? `${responseHeaders[name]}, ${value}` : value
       }
-      let payload = raw.subarray(split + 4)
+      let payload: Buffer = raw.subarray(split + 4)
       if (/chunked/i.test(responseHeaders['transfer-encoding'] ?? '')) payload = decodeChunked(payload)
       resolve({ status, headers: responseHeaders, body: payload.toString('utf8') })
     })

@@ -110,7 +110,7 @@ function assertOutcome(t: Test, attack: AttackCase, outcome: Outcome, jsonBody: 
  * the trap server was never contacted and that the issuer's JWKS server was
  * asked for nothing but its JWKS.
  */
-export function runCorpus(t: Test, target: Target, fx: Fixture): Promise<void> {
+export function runCorpus(t: Test, target: Target, fx: Fixture): Promise<unknown> {
   return t.test(target.name, async (t) => {
     for (const attack of corpus) {
       await t.test(attack.name, async (t) => {
