@@ -1,0 +1,172 @@
+/**
+ * What every fault test shares: a manual clock, ES256 signing keys, a Fastify
+ * app with the plugin (`GET /health` public, `GET /me` protected) whose pino
+ * lines are captured, and the assertions on answers and logs.
+ *
+ * Time is the clock's: cooldowns, cache ages and the stale window are judged
+ * by `now`, so tests move time with `clock.advance()` instead of sleeping.
+ * Only fetch timeouts run on the wall clock (they are real network waits).
+ */
+import { randomUUID } from 'node:crypto'
+import Fastify from 'fastify'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { Test as Tap } from 'tap'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
+import type { CryptoKey, JWK } from 'jose'
+import tokenward from '@tokenward/fastify'
+import type { KeySetOptions, VerifierOptions } from '@tokenward/core'
+
+export const AUDIENCE = 'https://api.tokenward.test'
+
+/**
+ * Small durations (ms): every test moves the clock past them instead of
+ * sleeping. The timeout is a wall-clock bound that healthy or failing fetches
+ * never reach (slow-jwks.test.ts sets its own): generous, so that a loaded CI
+ * machine cannot turn a fast fetch into a timeout.
+ */
+export const KEYS: Required<KeySetOptions> = Object.freeze({
+  timeoutDuration: 1000,
+  cooldownDuration: 100,
+  cacheMaxAge: 500,
+  staleIfErrorDuration: 2000,
+})
+
+/** A settable clock for the `now` option. */
+export class Clock {
+  t = Date.UTC(2030, 0, 1)
+  readonly now = (): number => this.t
+  advance(ms: number): void {
+    this.t += ms
+  }
+  /** Seconds since the epoch, for token claims. */
+  get seconds(): number {
+    return Math.floor(this.t / 1000)
+  }
+}
+
+export interface SigningKey {
+  readonly kid: string
+  readonly jwk: JWK
+  /** A fresh token (new `jti`) for `issuer`, valid for an hour of `clock` time. */
+  sign(issuer: string, clock: Clock, claims?: Record<string, unknown>): Promise<string>
+}
+
+/** An ES256 key pair named `kid`. */
+export async function signingKey(kid: string): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }
+  return { kid, jwk, sign: (issuer, clock, claims = {}) => sign(privateKey, kid, issuer, clock, claims) }
+}
+
+function sign(
+  key: CryptoKey,
+  kid: string,
+  issuer: string,
+  clock: Clock,
+  claims: Record<string, unknown>,
+): Promise<string> {
+  return new SignJWT({ scope: 'read:me', ...claims })
+    .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
+    .setIssuer(issuer)
+    .setAudience(AUDIENCE)
+    .setSubject('user-1')
+    .setIssuedAt(clock.seconds - 60)
+    .setExpirationTime(clock.seconds + 3600)
+    .setJti(randomUUID())
+    .sign(key)
+}
+
+/** One parsed pino line. */
+export interface LogLine {
+  readonly level: number
+  readonly msg?: string
+  readonly tokenward?: Record<string, unknown>
+  readonly [field: string]: unknown
+}
+
+export interface FaultApp {
+  readonly app: FastifyInstance
+  readonly logs: LogLine[]
+  me(token: string): Promise<LightMyRequestResponse>
+  health(): Promise<LightMyRequestResponse>
+}
+
+/**
+ * A Fastify app with the plugin for `issuer` (discovery unless `jwksUri`), the
+ * manual clock and {@link KEYS}. Not ready yet: `ready()`/`inject` pre-warms.
+ */
+export async function faultApp(
+  issuer: string,
+  clock: Clock,
+  options: Partial<VerifierOptions> = {},
+): Promise<FaultApp> {
+  const logs: LogLine[] = []
+  const stream = { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) }
+  const app = Fastify({ logger: { level: 'debug', stream } })
+  await app.register(tokenward, {
+    issuer,
+    audience: AUDIENCE,
+    realm: 'api',
+    now: clock.now,
+    keys: KEYS,
+    ...options,
+  })
+  app.get('/health', { config: { auth: false } }, async () => ({ ok: true }))
+  app.get('/me', async (request) => ({ sub: request.auth?.sub }))
+  return {
+    app,
+    logs,
+    me: (token) => app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${token}` } }),
+    health: () => app.inject({ method: 'GET', url: '/health' }),
+  }
+}
+
+/** 200 with the principal's `sub`. */
+export function assertAccepted(t: Tap, res: LightMyRequestResponse, message = 'accepted'): void {
+  t.same({ status: res.statusCode, body: res.json() }, { status: 200, body: { sub: 'user-1' } }, message)
+}
+
+/** 503 `TW_KEYS_UNAVAILABLE` with `Retry-After` and no challenge. */
+export function assertUnavailable(t: Tap, res: LightMyRequestResponse, message = 'keys unavailable'): void {
+  t.same(
+    { status: res.statusCode, code: res.json().code, challenge: res.headers['www-authenticate'] },
+    { status: 503, code: 'TW_KEYS_UNAVAILABLE', challenge: undefined },
+    `${message}: 503 TW_KEYS_UNAVAILABLE without a challenge`,
+  )
+  t.match(res.headers['retry-after'], /^[1-9]\d*$/, `${message}: Retry-After in whole seconds`)
+}
+
+/** 401 with `code` and an `invalid_token` challenge. */
+export function assertRefused(t: Tap, res: LightMyRequestResponse, code: string, message = code): void {
+  t.same({ status: res.statusCode, code: res.json().code }, { status: 401, code }, message)
+  t.match(
+    res.headers['www-authenticate'],
+    /^Bearer realm="api", error="invalid_token"/,
+    `${message}: challenge`,
+  )
+}
+
+/** `/health` (public) still answers 200. */
+export async function assertHealthy(t: Tap, fa: FaultApp, when: string): Promise<void> {
+  const res = await fa.health()
+  t.equal(res.statusCode, 200, `/health answers 200 ${when}`)
+}
+
+/** The plugin's `error` lines about failed key fetches. */
+export function fetchFailures(logs: readonly LogLine[]): LogLine[] {
+  return logs.filter((line) => line.level === 50 && line.msg?.startsWith('tokenward:'))
+}
+
+/** The plugin's `warn` lines about serving stale keys. */
+export function staleWarnings(logs: readonly LogLine[]): LogLine[] {
+  return logs.filter((line) => line.level === 40 && line.msg?.startsWith('tokenward:'))
+}
+
+/** No log line carries a JWT (or any part of one). */
+export function assertNoTokenLogged(t: Tap, logs: readonly LogLine[], tokens: readonly string[] = []): void {
+  const leaks = logs.filter((line) => {
+    const text = JSON.stringify(line)
+    return /eyJ[\w-]{10,}/.test(text) || tokens.some((token) => text.includes(token.split('.')[2] as string))
+  })
+  t.same(leaks, [], `no token in any of ${logs.length} log lines`)
+}
