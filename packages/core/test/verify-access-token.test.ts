@@ -519,3 +519,21 @@ t.test('no error message, header or cause message ever contains the token', asyn
   t.equal(scope.code, 'TW_INSUFFICIENT_SCOPE')
   t.notOk(`${scope.message} ${scope.stack} ${JSON.stringify(scope)}`.includes(token))
 })
+
+t.test('a clock that throws still yields a typed refusal, never a raw error', async (t) => {
+  const key = await makeKey()
+  const token = await mint(key)
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwks: jwksOf(key),
+    realm: 'api',
+    cache: false,
+    now: () => {
+      throw new Error('clock unavailable')
+    },
+  })
+  t.teardown(() => verifier.close())
+  const error = await refused(t, verifier.verify(token), 'TW_MALFORMED_TOKEN', invalidToken(DESCRIPTIONS.MALFORMED))
+  t.match((error.cause as Error).message, /clock unavailable/, 'the original error is kept as cause')
+})
