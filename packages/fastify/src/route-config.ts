@@ -16,6 +16,13 @@ export interface RouteAuthOptions {
    * a token that is sent is still verified, and a bad one refused.
    */
   optional?: boolean
+  /**
+   * No other key is valid (an unknown one throws at start-up). Fastify infers a
+   * route's config type from the literal and intersects it with
+   * `FastifyContextConfig`, which defeats excess-property checks; this
+   * signature still makes `{ bogus: 1 }` or `{ scope: 'a' }` a type error.
+   */
+  [unknownKey: string]: readonly string[] | boolean | undefined
 }
 
 /** `config.auth`: `false` makes a route public; absent or `true` protects it. */
