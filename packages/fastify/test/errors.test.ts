@@ -93,7 +93,8 @@ t.test('TW_INVALID_REQUEST: two Authorization headers over real HTTP', async (t)
     assertRefusal(t, res, 'TW_INVALID_REQUEST', { message: pair.map((v) => v.slice(0, 6)).join(' + ') })
   }
   // Through inject, an array is the same header sent twice.
-  const injected = await app.inject({ url: '/me', headers: { authorization: [`Bearer ${token}`, `Bearer ${token}`] } })
+  const twice: Record<string, string[]> = { authorization: [`Bearer ${token}`, `Bearer ${token}`] }
+  const injected = await app.inject({ url: '/me', headers: twice })
   assertRefusal(t, injected, 'TW_INVALID_REQUEST', { message: 'inject with an array' })
 })
 
@@ -158,11 +159,18 @@ t.test('TW_ALG_NOT_ALLOWED', async (t) => {
   const noAlg = `${Buffer.from('{"typ":"JWT"}').toString('base64url')}.${(await issuer.sign()).split('.')[1]}.`
   assertRefusal(t, await get(noAlg), 'TW_ALG_NOT_ALLOWED', { message: 'no alg' })
 
-  const esOnly = await buildApp(pluginOptions({ jwks: { keys: [issuer.publicJwk, rsa.publicJwk] } }, { algorithms: ['ES256'] }))
+  const esOnly = await buildApp(
+    pluginOptions({ jwks: { keys: [issuer.publicJwk, rsa.publicJwk] } }, { algorithms: ['ES256'] }),
+  )
   t.teardown(() => esOnly.close())
-  assertRefusal(t, await esOnly.inject({ url: '/me', headers: bearer(await rsa.sign()) }), 'TW_ALG_NOT_ALLOWED', {
-    message: 'RS256 outside the allow-list',
-  })
+  assertRefusal(
+    t,
+    await esOnly.inject({ url: '/me', headers: bearer(await rsa.sign()) }),
+    'TW_ALG_NOT_ALLOWED',
+    {
+      message: 'RS256 outside the allow-list',
+    },
+  )
   t.equal((await esOnly.inject({ url: '/me', headers: bearer(await issuer.sign()) })).statusCode, 200)
 })
 
@@ -172,13 +180,19 @@ t.test('TW_BAD_SIGNATURE', async (t) => {
   const forgedPayload = Buffer.from(
     JSON.stringify({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: NOW_S + 60, scope: 'admin' }),
   ).toString('base64url')
-  assertRefusal(t, await get(`${h}.${forgedPayload}.${s}`), 'TW_BAD_SIGNATURE', { message: 'payload swapped' })
+  assertRefusal(t, await get(`${h}.${forgedPayload}.${s}`), 'TW_BAD_SIGNATURE', {
+    message: 'payload swapped',
+  })
   assertRefusal(t, await get(await impostor.sign()), 'TW_BAD_SIGNATURE', { message: 'same kid, other key' })
   assertRefusal(t, await get(await issuer.sign({}, { kid: 'unknown-kid' })), 'TW_BAD_SIGNATURE', {
     message: 'unknown kid',
   })
-  assertRefusal(t, await get(`${valid.slice(0, -4)}AAAA`), 'TW_BAD_SIGNATURE', { message: 'signature altered' })
-  assertRefusal(t, await get(`${h}.${valid.split('.')[1]}.`), 'TW_BAD_SIGNATURE', { message: 'signature stripped' })
+  assertRefusal(t, await get(`${valid.slice(0, -4)}AAAA`), 'TW_BAD_SIGNATURE', {
+    message: 'signature altered',
+  })
+  assertRefusal(t, await get(`${h}.${valid.split('.')[1]}.`), 'TW_BAD_SIGNATURE', {
+    message: 'signature stripped',
+  })
   // A header `jwk` is never used to find the key.
   const embedded = await impostor.sign({}, { kid: undefined, jwk: impostor.publicJwk })
   assertRefusal(t, await get(embedded), 'TW_BAD_SIGNATURE', { message: 'embedded jwk' })
@@ -191,7 +205,11 @@ t.test('TW_WRONG_ISSUER, TW_WRONG_AUDIENCE', async (t) => {
   for (const aud of ['https://other.api', ['https://other.api', 'https://third.api'], `${AUDIENCE}/`]) {
     assertRefusal(t, await get(await issuer.sign({ aud })), 'TW_WRONG_AUDIENCE', { message: String(aud) })
   }
-  t.equal((await get(await issuer.sign({ aud: ['https://other.api', AUDIENCE] }))).statusCode, 200, 'aud array with ours')
+  t.equal(
+    (await get(await issuer.sign({ aud: ['https://other.api', AUDIENCE] }))).statusCode,
+    200,
+    'aud array with ours',
+  )
 })
 
 t.test('TW_EXPIRED, TW_NOT_YET_VALID (time pinned by `now`)', async (t) => {
@@ -204,7 +222,9 @@ t.test('TW_EXPIRED, TW_NOT_YET_VALID (time pinned by `now`)', async (t) => {
   const aged = await buildApp(pluginOptions(issuer, { maxTokenAge: 300 }))
   t.teardown(() => aged.close())
   const old = await issuer.sign({ iat: NOW_S - 3600 })
-  assertRefusal(t, await aged.inject({ url: '/me', headers: bearer(old) }), 'TW_EXPIRED', { message: 'maxTokenAge' })
+  assertRefusal(t, await aged.inject({ url: '/me', headers: bearer(old) }), 'TW_EXPIRED', {
+    message: 'maxTokenAge',
+  })
   const noIat = await issuer.sign({ iat: undefined })
   assertRefusal(t, await aged.inject({ url: '/me', headers: bearer(noIat) }), 'TW_MISSING_CLAIM', {
     message: 'maxTokenAge without iat',
@@ -213,7 +233,9 @@ t.test('TW_EXPIRED, TW_NOT_YET_VALID (time pinned by `now`)', async (t) => {
 
 t.test('TW_MISSING_CLAIM', async (t) => {
   for (const claim of ['sub', 'exp', 'iss']) {
-    assertRefusal(t, await get(await issuer.sign({ [claim]: undefined })), 'TW_MISSING_CLAIM', { message: claim })
+    assertRefusal(t, await get(await issuer.sign({ [claim]: undefined })), 'TW_MISSING_CLAIM', {
+      message: claim,
+    })
   }
 })
 
@@ -227,7 +249,9 @@ t.test('TW_INSUFFICIENT_SCOPE: 403 naming the needed scopes', async (t) => {
 
 t.test('TW_KEYS_UNAVAILABLE: 503 with Retry-After; the app still starts', async (t) => {
   const port = await closedPort()
-  const down = await buildApp(pluginOptions(issuer, { jwks: undefined, jwksUri: `http://127.0.0.1:${port}/jwks` }))
+  const down = await buildApp(
+    pluginOptions(issuer, { jwks: undefined, jwksUri: `http://127.0.0.1:${port}/jwks` }),
+  )
   t.teardown(() => down.close())
   const res = await down.inject({ url: '/me', headers: bearer(await issuer.sign()) })
   assertRefusal(t, res, 'TW_KEYS_UNAVAILABLE', { message: 'closed port' })
@@ -239,22 +263,38 @@ t.test('TW_KEYS_UNAVAILABLE: 503 with Retry-After; the app still starts', async 
     res.end('boom')
   })
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())))
-  const failing = await buildApp(pluginOptions(issuer, { jwks: undefined, jwksUri: `http://127.0.0.1:${errorPort}/jwks` }))
+  const failing = await buildApp(
+    pluginOptions(issuer, { jwks: undefined, jwksUri: `http://127.0.0.1:${errorPort}/jwks` }),
+  )
   t.teardown(() => failing.close())
-  assertRefusal(t, await failing.inject({ url: '/me', headers: bearer(await issuer.sign()) }), 'TW_KEYS_UNAVAILABLE', {
-    message: 'HTTP 500',
-  })
+  assertRefusal(
+    t,
+    await failing.inject({ url: '/me', headers: bearer(await issuer.sign()) }),
+    'TW_KEYS_UNAVAILABLE',
+    {
+      message: 'HTTP 500',
+    },
+  )
   // A request that would be refused anyway does not need keys.
-  assertRefusal(t, await failing.inject({ url: '/me' }), 'TW_MISSING_TOKEN', { message: 'no token while keys are down' })
+  assertRefusal(t, await failing.inject({ url: '/me' }), 'TW_MISSING_TOKEN', {
+    message: 'no token while keys are down',
+  })
 
   const notJwks = await startJwksServer(issuer.jwks)
   t.teardown(() => notJwks.close())
   notJwks.routes['/not-jwks'] = { hello: 'world' }
-  const bad = await buildApp(pluginOptions(issuer, { jwks: undefined, jwksUri: `${notJwks.origin}/not-jwks` }))
+  const bad = await buildApp(
+    pluginOptions(issuer, { jwks: undefined, jwksUri: `${notJwks.origin}/not-jwks` }),
+  )
   t.teardown(() => bad.close())
-  assertRefusal(t, await bad.inject({ url: '/me', headers: bearer(await issuer.sign()) }), 'TW_KEYS_UNAVAILABLE', {
-    message: 'not a key set',
-  })
+  assertRefusal(
+    t,
+    await bad.inject({ url: '/me', headers: bearer(await issuer.sign()) }),
+    'TW_KEYS_UNAVAILABLE',
+    {
+      message: 'not a key set',
+    },
+  )
 })
 
 t.test('resource_metadata and realm in every challenge', async (t) => {
@@ -285,13 +325,20 @@ t.test('HEAD on a protected GET route is protected too', async (t) => {
   t.equal(missing.statusCode, 401)
   t.equal(missing.headers['www-authenticate'], 'Bearer realm="api"')
   t.equal(missing.body, '')
-  const expired = await app.inject({ method: 'HEAD', url: '/me', headers: bearer(await issuer.sign({ exp: 1 })) })
+  const expired = await app.inject({
+    method: 'HEAD',
+    url: '/me',
+    headers: bearer(await issuer.sign({ exp: 1 })),
+  })
   t.equal(expired.statusCode, 401)
   t.match(expired.headers['www-authenticate'], /error="invalid_token"/)
   const scoped = await app.inject({ method: 'HEAD', url: '/scoped', headers: bearer(await issuer.sign()) })
   t.equal(scoped.statusCode, 403)
   t.match(scoped.headers['www-authenticate'], /scope="read:a write:a"/)
-  t.equal((await app.inject({ method: 'HEAD', url: '/me', headers: bearer(await issuer.sign()) })).statusCode, 200)
+  t.equal(
+    (await app.inject({ method: 'HEAD', url: '/me', headers: bearer(await issuer.sign()) })).statusCode,
+    200,
+  )
   t.equal((await app.inject({ method: 'HEAD', url: '/public' })).statusCode, 200, 'HEAD of a public route')
 })
 
@@ -299,7 +346,12 @@ t.test('a user setErrorHandler sees the error; the challenge stays on the reply'
   const seen: { statusCode: unknown; code: unknown; name: unknown; isError: boolean }[] = []
   const custom = Fastify()
   custom.setErrorHandler((error: Error & { statusCode?: number; code?: string }, _request, reply) => {
-    seen.push({ statusCode: error.statusCode, code: error.code, name: error.name, isError: error instanceof Error })
+    seen.push({
+      statusCode: error.statusCode,
+      code: error.code,
+      name: error.name,
+      isError: error instanceof Error,
+    })
     return reply.code(error.statusCode ?? 500).send({ oops: error.code })
   })
   await custom.register(tokenward, pluginOptions(issuer))
@@ -331,11 +383,17 @@ t.test('a user setErrorHandler sees the error; the challenge stays on the reply'
   down.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) =>
     reply.code(error.statusCode ?? 500).send({ custom: true }),
   )
-  await down.register(tokenward, pluginOptions(issuer, { jwks: undefined, jwksUri: `http://127.0.0.1:${port}/` }))
+  await down.register(
+    tokenward,
+    pluginOptions(issuer, { jwks: undefined, jwksUri: `http://127.0.0.1:${port}/` }),
+  )
   down.get('/me', async () => ({ reached: true }))
   t.teardown(() => down.close())
   const unavailable = await down.inject({ url: '/me', headers: bearer(await issuer.sign()) })
-  t.same([unavailable.statusCode, unavailable.json(), unavailable.headers['retry-after']], [503, { custom: true }, '30'])
+  t.same(
+    [unavailable.statusCode, unavailable.json(), unavailable.headers['retry-after']],
+    [503, { custom: true }, '30'],
+  )
 })
 
 t.test('an unexpected failure inside the verifier is a 401, never a 500', async (t) => {
@@ -344,7 +402,11 @@ t.test('an unexpected failure inside the verifier is a 401, never a 500', async 
   odd.tokenward.verify = async () => {
     throw new Error('not a TokenwardError')
   }
-  assertRefusal(t, await odd.inject({ url: '/me', headers: bearer(await issuer.sign()) }), 'TW_MALFORMED_TOKEN')
+  assertRefusal(
+    t,
+    await odd.inject({ url: '/me', headers: bearer(await issuer.sign()) }),
+    'TW_MALFORMED_TOKEN',
+  )
 })
 
 t.test('every code of the table was produced', async (t) => {

@@ -53,7 +53,11 @@ t.test('one info line with tokenward.code per refusal, never the token', async (
   const cases: [TokenwardErrorCode, string, Record<string, string | string[]>][] = [
     ['TW_MISSING_TOKEN', '/me', {}],
     ['TW_INVALID_REQUEST', '/me', { authorization: `Bearer ${tokens.expired} junk` }],
-    ['TW_INVALID_REQUEST', '/me', { authorization: [`Bearer ${tokens.expired}`, `Bearer ${tokens.refresh}`] }],
+    [
+      'TW_INVALID_REQUEST',
+      '/me',
+      { authorization: [`Bearer ${tokens.expired}`, `Bearer ${tokens.refresh}`] },
+    ],
     ['TW_EXPIRED', '/me', bearer(tokens.expired)],
     ['TW_ID_TOKEN', '/me', bearer(tokens.idToken)],
     ['TW_WRONG_AUDIENCE', '/me', bearer(tokens.wrongAud)],
@@ -105,63 +109,70 @@ t.test('key fetch failure at start-up: error line; requests get 503 with one inf
   assertRefusal(t, res, 'TW_KEYS_UNAVAILABLE')
   const fresh = lines().slice(before)
   t.same(
-    fresh.filter((line) => line.tokenward?.code !== undefined).map((line) => [line.level, line.tokenward?.code]),
+    fresh
+      .filter((line) => line.tokenward?.code !== undefined)
+      .map((line) => [line.level, line.tokenward?.code]),
     [[LEVEL.info, 'TW_KEYS_UNAVAILABLE']],
   )
   t.notOk(raw.join('\n').includes(token.split('.')[2] as string), 'no token in the logs')
 })
 
-t.test('stale keys while the issuer is down: error + warn once, then 503 past the stale window', async (t) => {
-  const jwks = await startJwksServer(issuer.jwks)
-  t.teardown(() => jwks.close())
-  let clock = NOW
-  const { app, lines } = await loggedApp(
-    pluginOptions(issuer, {
-      jwks: undefined,
-      jwksUri: jwks.url,
-      now: () => clock,
-      cache: false,
-      keys: { cacheMaxAge: 1000, cooldownDuration: 100, staleIfErrorDuration: 10_000 },
-    }),
-    'debug',
-  )
-  t.match(
-    lines().filter((line) => line.msg === 'tokenward: keys fetched'),
-    [{ level: LEVEL.debug, tokenward: { keyCount: 1 } }],
-    'debug line for the start-up fetch',
-  )
-  const call = async () => app.inject({ url: '/me', headers: bearer(await issuer.sign({ jti: String(clock) })) })
-  t.equal((await call()).statusCode, 200)
+t.test(
+  'stale keys while the issuer is down: error + warn once, then 503 past the stale window',
+  async (t) => {
+    const jwks = await startJwksServer(issuer.jwks)
+    t.teardown(() => jwks.close())
+    let clock = NOW
+    const { app, lines } = await loggedApp(
+      pluginOptions(issuer, {
+        jwks: undefined,
+        jwksUri: jwks.url,
+        now: () => clock,
+        cache: false,
+        keys: { cacheMaxAge: 1000, cooldownDuration: 100, staleIfErrorDuration: 10_000 },
+      }),
+      'debug',
+    )
+    t.match(
+      lines().filter((line) => line.msg === 'tokenward: keys fetched'),
+      [{ level: LEVEL.debug, tokenward: { keyCount: 1 } }],
+      'debug line for the start-up fetch',
+    )
+    const call = async () =>
+      app.inject({ url: '/me', headers: bearer(await issuer.sign({ jti: String(clock) })) })
+    t.equal((await call()).statusCode, 200)
 
-  jwks.answer = { status: 500 }
-  clock += 2000 // keys due for refresh, issuer failing
-  t.equal((await call()).statusCode, 200, 'stale keys are served')
-  const warnOrWorse = () => lines().filter((line) => line.level >= LEVEL.warn && line.tokenward !== undefined)
-  t.match(warnOrWorse(), [
-    {
-      level: LEVEL.error,
-      msg: 'tokenward: fetching the issuer keys failed',
-      tokenward: { servingStale: true, reason: /HTTP 500/ },
-    },
-    {
-      level: LEVEL.warn,
-      msg: 'tokenward: serving stale issuer keys while the issuer is unavailable',
-      tokenward: { ageMs: 2000 },
-    },
-  ])
-  t.equal(warnOrWorse().length, 2)
+    jwks.answer = { status: 500 }
+    clock += 2000 // keys due for refresh, issuer failing
+    t.equal((await call()).statusCode, 200, 'stale keys are served')
+    const warnOrWorse = () =>
+      lines().filter((line) => line.level >= LEVEL.warn && line.tokenward !== undefined)
+    t.match(warnOrWorse(), [
+      {
+        level: LEVEL.error,
+        msg: 'tokenward: fetching the issuer keys failed',
+        tokenward: { servingStale: true, reason: /HTTP 500/ },
+      },
+      {
+        level: LEVEL.warn,
+        msg: 'tokenward: serving stale issuer keys while the issuer is unavailable',
+        tokenward: { ageMs: 2000 },
+      },
+    ])
+    t.equal(warnOrWorse().length, 2)
 
-  clock += 1000
-  t.equal((await call()).statusCode, 200, 'still stale, still served')
-  t.equal(warnOrWorse().length, 2, 'one report per failure streak')
+    clock += 1000
+    t.equal((await call()).statusCode, 200, 'still stale, still served')
+    t.equal(warnOrWorse().length, 2, 'one report per failure streak')
 
-  clock += 10_000 // past staleIfErrorDuration
-  const res = await call()
-  assertRefusal(t, res, 'TW_KEYS_UNAVAILABLE')
-  t.equal(res.headers['retry-after'], '1')
+    clock += 10_000 // past staleIfErrorDuration
+    const res = await call()
+    assertRefusal(t, res, 'TW_KEYS_UNAVAILABLE')
+    t.equal(res.headers['retry-after'], '1')
 
-  jwks.answer = { jwks: issuer.jwks }
-  clock += 200
-  t.equal((await call()).statusCode, 200, 'served again once the issuer is back')
-  t.ok(jwks.hits.length >= 4)
-})
+    jwks.answer = { jwks: issuer.jwks }
+    clock += 200
+    t.equal((await call()).statusCode, 200, 'served again once the issuer is back')
+    t.ok(jwks.hits.length >= 4)
+  },
+)

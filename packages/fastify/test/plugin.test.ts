@@ -14,7 +14,10 @@ const issuer = await createIssuer()
 t.test('exports: default and named plugin, fastify-plugin metadata, error helpers', async (t) => {
   t.equal(named, tokenward)
   t.equal(typeof tokenward, 'function')
-  const meta = (tokenward as unknown as Record<symbol, unknown>)[Symbol.for('plugin-meta')] as Record<string, unknown>
+  const meta = (tokenward as unknown as Record<symbol, unknown>)[Symbol.for('plugin-meta')] as Record<
+    string,
+    unknown
+  >
   t.match(meta, { name: '@tokenward/fastify', fastify: '5.x' })
   t.equal((tokenward as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')], true)
   const error = new TokenwardError('TW_EXPIRED')
@@ -29,7 +32,10 @@ t.test('decorations: request.auth is null until verified, app.tokenward is the v
   app.addHook('onRequest', async (request) => {
     seenInHook = request.auth
   })
-  app.get('/public', { config: { auth: false } }, async (request) => ({ auth: request.auth, has: 'auth' in request }))
+  app.get('/public', { config: { auth: false } }, async (request) => ({
+    auth: request.auth,
+    has: 'auth' in request,
+  }))
   app.get('/me', async (request) => principalView(request.auth))
   t.teardown(() => app.close())
 
@@ -79,7 +85,10 @@ t.test('the principal handlers get', async (t) => {
   // The raw token is there for forwarding, and it is the one sent.
   const echo = Fastify()
   await echo.register(tokenward, pluginOptions(issuer))
-  echo.get('/token', async (request) => ({ same: request.auth?.token === token, frozen: Object.isFrozen(request.auth) }))
+  echo.get('/token', async (request) => ({
+    same: request.auth?.token === token,
+    frozen: Object.isFrozen(request.auth),
+  }))
   t.teardown(() => echo.close())
   t.same((await echo.inject({ url: '/token', headers: bearer(token) })).json(), { same: true, frozen: true })
 })
@@ -88,8 +97,17 @@ t.test('scheme case and spaces: RFC 6750 forms are accepted', async (t) => {
   const app = await buildApp(pluginOptions(issuer))
   t.teardown(() => app.close())
   const token = await issuer.sign()
-  for (const authorization of [`bearer ${token}`, `BEARER ${token}`, `Bearer   ${token}`, ` Bearer ${token} `]) {
-    t.equal((await app.inject({ url: '/me', headers: { authorization } })).statusCode, 200, JSON.stringify(authorization.slice(0, 9)))
+  for (const authorization of [
+    `bearer ${token}`,
+    `BEARER ${token}`,
+    `Bearer   ${token}`,
+    ` Bearer ${token} `,
+  ]) {
+    t.equal(
+      (await app.inject({ url: '/me', headers: { authorization } })).statusCode,
+      200,
+      JSON.stringify(authorization.slice(0, 9)),
+    )
   }
 })
 
@@ -111,7 +129,9 @@ t.test('encapsulation: only the context the plugin is registered in is protected
   await app.register(async (sibling) => {
     sibling.get('/sibling', async () => ({ public: true }))
     // A route's auth config means nothing where the plugin is not registered.
-    sibling.get('/sibling-scoped', { config: { auth: { scopes: ['admin'] } } }, async () => ({ public: true }))
+    sibling.get('/sibling-scoped', { config: { auth: { scopes: ['admin'] } } }, async () => ({
+      public: true,
+    }))
   })
   app.get('/root-after', async () => ({ public: true }))
   await app.ready()
@@ -157,7 +177,10 @@ t.test('jwksUri over real HTTP: keys fetched at start-up, not per request', asyn
   t.same(jwks.hits, ['/jwks'], 'fetched once during onReady')
   const res = await app.inject({ url: '/me', headers: bearer(await issuer.sign()) })
   t.equal(res.statusCode, 200)
-  t.equal((await app.inject({ url: '/me', headers: bearer(await issuer.sign({ sub: 'other' })) })).statusCode, 200)
+  t.equal(
+    (await app.inject({ url: '/me', headers: bearer(await issuer.sign({ sub: 'other' })) })).statusCode,
+    200,
+  )
   t.same(jwks.hits, ['/jwks'], 'no fetch for requests')
 })
 
@@ -166,7 +189,12 @@ t.test('key rotation over HTTP: an unknown kid refetches once the cooldown has p
   t.teardown(() => jwks.close())
   let clock = NOW
   const app = await buildApp(
-    pluginOptions(issuer, { jwks: undefined, jwksUri: jwks.url, now: () => clock, keys: { cooldownDuration: 1000 } }),
+    pluginOptions(issuer, {
+      jwks: undefined,
+      jwksUri: jwks.url,
+      now: () => clock,
+      keys: { cooldownDuration: 1000 },
+    }),
   )
   t.teardown(() => app.close())
   const rotated = await createIssuer('ES256', 'rotated-key')
@@ -190,9 +218,14 @@ t.test('discovery: no jwksUri, keys found through the issuer metadata', async (t
   t.teardown(() => app.close())
   t.same(server.hits, ['/.well-known/openid-configuration', '/jwks'])
   t.equal((await app.inject({ url: '/me', headers: bearer(await issuer.sign({ iss })) })).statusCode, 200)
-  assertRefusal(t, await app.inject({ url: '/me', headers: bearer(await issuer.sign()) }), 'TW_WRONG_ISSUER', {
-    message: 'an unlisted issuer is never contacted',
-  })
+  assertRefusal(
+    t,
+    await app.inject({ url: '/me', headers: bearer(await issuer.sign()) }),
+    'TW_WRONG_ISSUER',
+    {
+      message: 'an unlisted issuer is never contacted',
+    },
+  )
   t.same(server.hits, ['/.well-known/openid-configuration', '/jwks'])
 })
 

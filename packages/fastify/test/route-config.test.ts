@@ -85,8 +85,12 @@ t.test('{ scopes }: all of them; { anyScope }: at least one; both together', asy
   t.equal((await call('/empty', token.none)).statusCode, 200, 'scopes: [] only needs a valid token')
   t.equal((await call('/empty-object', token.none)).statusCode, 200, '{} only needs a valid token')
   assertRefusal(t, await app.inject({ url: '/empty' }), 'TW_MISSING_TOKEN')
-  assertRefusal(t, await app.inject({ url: '/all' }), 'TW_MISSING_TOKEN', { message: 'authentication before scopes' })
-  assertRefusal(t, await call('/all', token.expired), 'TW_EXPIRED', { message: 'token checked before scopes' })
+  assertRefusal(t, await app.inject({ url: '/all' }), 'TW_MISSING_TOKEN', {
+    message: 'authentication before scopes',
+  })
+  assertRefusal(t, await call('/all', token.expired), 'TW_EXPIRED', {
+    message: 'token checked before scopes',
+  })
 })
 
 t.test('{ optional: true }', async (t) => {
@@ -106,17 +110,32 @@ t.test('{ optional: true }', async (t) => {
     message: 'a bad token is still refused',
   })
   assertRefusal(t, await app.inject({ url: '/feed', headers: bearer('opaque-token') }), 'TW_OPAQUE_TOKEN')
-  assertRefusal(t, await app.inject({ url: '/feed', headers: bearer(await issuer.sign({ nonce: 'n' })) }), 'TW_ID_TOKEN')
-  assertRefusal(t, await app.inject({ url: '/feed', headers: { authorization: 'Bearer a b' } }), 'TW_INVALID_REQUEST')
+  assertRefusal(
+    t,
+    await app.inject({ url: '/feed', headers: bearer(await issuer.sign({ nonce: 'n' })) }),
+    'TW_ID_TOKEN',
+  )
+  assertRefusal(
+    t,
+    await app.inject({ url: '/feed', headers: { authorization: 'Bearer a b' } }),
+    'TW_INVALID_REQUEST',
+  )
 
-  assertRefusal(t, await app.inject({ url: '/feed-false' }), 'TW_MISSING_TOKEN', { message: 'optional: false' })
+  assertRefusal(t, await app.inject({ url: '/feed-false' }), 'TW_MISSING_TOKEN', {
+    message: 'optional: false',
+  })
 
   // With scopes: anonymous callers pass, a token must carry the scopes.
   const anonymous = await app.inject({ url: '/feed-scoped' })
   t.same([anonymous.statusCode, anonymous.json()], [200, { sub: null }])
-  assertRefusal(t, await app.inject({ url: '/feed-scoped', headers: bearer(token.readA) }), 'TW_INSUFFICIENT_SCOPE', {
-    scope: 'write:a',
-  })
+  assertRefusal(
+    t,
+    await app.inject({ url: '/feed-scoped', headers: bearer(token.readA) }),
+    'TW_INSUFFICIENT_SCOPE',
+    {
+      scope: 'write:a',
+    },
+  )
   t.equal((await app.inject({ url: '/feed-scoped', headers: bearer(token.readWrite) })).statusCode, 200)
 })
 
@@ -129,11 +148,16 @@ t.test('app.requireScopes / app.requireAnyScope as onRequest hooks', async (t) =
     app.get('/all', { onRequest: app.requireScopes('read:a', 'write:a') }, sub)
     app.get('/any', { onRequest: app.requireAnyScope('write:a', 'admin') }, sub)
     app.get('/array', { onRequest: [record, app.requireScopes('read:a')] }, sub)
-    app.get('/optional', { config: { auth: { optional: true } }, onRequest: app.requireScopes('read:a') }, sub)
+    app.get(
+      '/optional',
+      { config: { auth: { optional: true } }, onRequest: app.requireScopes('read:a') },
+      sub,
+    )
     app.get('/public', { config: { auth: false }, onRequest: app.requireScopes('read:a') }, sub)
     app.get('/pre-handler', { preHandler: app.requireAnyScope('admin') }, sub)
   })
-  const call = (url: string, t?: string) => app.inject({ url, ...(t === undefined ? {} : { headers: bearer(t) }) })
+  const call = (url: string, t?: string) =>
+    app.inject({ url, ...(t === undefined ? {} : { headers: bearer(t) }) })
 
   assertRefusal(t, await call('/all', token.readA), 'TW_INSUFFICIENT_SCOPE', { scope: 'read:a write:a' })
   t.equal((await call('/all', token.readWrite)).statusCode, 200)
@@ -146,7 +170,9 @@ t.test('app.requireScopes / app.requireAnyScope as onRequest hooks', async (t) =
   t.same(order, ['hook saw user-1'], 'the token is verified before the route’s own hooks')
   assertRefusal(t, await call('/array', token.none), 'TW_INSUFFICIENT_SCOPE', { scope: 'read:a' })
 
-  assertRefusal(t, await call('/optional'), 'TW_MISSING_TOKEN', { message: 'optional route, no token, scope hook' })
+  assertRefusal(t, await call('/optional'), 'TW_MISSING_TOKEN', {
+    message: 'optional route, no token, scope hook',
+  })
   assertRefusal(t, await call('/optional', token.none), 'TW_INSUFFICIENT_SCOPE', { scope: 'read:a' })
   t.equal((await call('/optional', token.readA)).statusCode, 200)
 
@@ -161,8 +187,14 @@ t.test('requireScopes / requireAnyScope validate their arguments', async (t) => 
   const app = Fastify()
   await app.register(tokenward, pluginOptions(issuer))
   t.teardown(() => app.close())
-  t.throws(() => app.requireScopes(), { name: 'TypeError', message: /requireScopes\(\) needs at least one scope/ })
-  t.throws(() => app.requireAnyScope(), { name: 'TypeError', message: /requireAnyScope\(\) needs at least one scope/ })
+  t.throws(() => app.requireScopes(), {
+    name: 'TypeError',
+    message: /requireScopes\(\) needs at least one scope/,
+  })
+  t.throws(() => app.requireAnyScope(), {
+    name: 'TypeError',
+    message: /requireAnyScope\(\) needs at least one scope/,
+  })
   t.throws(() => app.requireScopes('has space'), TypeError)
   t.throws(() => app.requireAnyScope('quo"te'), TypeError)
   t.throws(() => app.requireScopes(42 as unknown as string), TypeError)
@@ -187,7 +219,11 @@ t.test('invalid config.auth throws a TypeError at start-up', async (t) => {
     // Registered at the top level: app.get() itself throws.
     const app = Fastify()
     await app.register(tokenward, pluginOptions(issuer))
-    t.throws(() => app.get('/x', { config: { auth } as object }, sub), { name: 'TypeError', message }, `${name}: app.get`)
+    t.throws(
+      () => app.get('/x', { config: { auth } as object }, sub),
+      { name: 'TypeError', message },
+      `${name}: app.get`,
+    )
     await app.close()
 
     // Registered inside a plugin: app.ready() rejects.
@@ -196,7 +232,13 @@ t.test('invalid config.auth throws a TypeError at start-up', async (t) => {
     nested.register(async (child) => {
       child.get('/x', { config: { auth } as object }, sub)
     })
-    await t.rejects(nested.ready(), { name: 'TypeError', message }, `${name}: ready()`)
+    await t.rejects(
+      async () => {
+        await nested.ready()
+      },
+      { name: 'TypeError', message },
+      `${name}: ready()`,
+    )
     await nested.close().catch(() => undefined)
   }
 })
