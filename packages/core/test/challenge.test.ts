@@ -33,7 +33,11 @@ t.test('buildChallenge writes parameters in order, each quoted', async (t) => {
     'Bearer error="invalid_token", error_description="The access token expired"',
     'no realm when none is configured',
   )
-  t.equal(buildChallenge({ realm: 'api', scope: [] }), 'Bearer realm="api"', 'an empty scope list is left out')
+  t.equal(
+    buildChallenge({ realm: 'api', scope: [] }),
+    'Bearer realm="api"',
+    'an empty scope list is left out',
+  )
   t.equal(
     buildChallenge({ resourceMetadata: 'https://api.example/meta' }),
     'Bearer resource_metadata="https://api.example/meta"',

@@ -43,7 +43,11 @@ t.test('decodeToken: shapes', async (t) => {
   const payload = { iss: ISSUER, sub: 'x' }
   const good = unsigned(header, payload)
   t.same(decodeToken(good, 8192), { header, payload })
-  t.same(decodeToken(`${b64json(header)}.${b64json(payload)}.`, 8192).payload, payload, 'an empty signature still decodes')
+  t.same(
+    decodeToken(`${b64json(header)}.${b64json(payload)}.`, 8192).payload,
+    payload,
+    'an empty signature still decodes',
+  )
 
   const cases: Array<[string, string, TokenwardErrorCode]> = [
     ['opaque string', 'opaque-access-token', 'TW_OPAQUE_TOKEN'],
@@ -52,7 +56,11 @@ t.test('decodeToken: shapes', async (t) => {
     ['five parts (JWE)', 'a.b.c.d.e', 'TW_OPAQUE_TOKEN'],
     ['empty header part', `.${b64json(payload)}.sig`, 'TW_MALFORMED_TOKEN'],
     ['empty payload part', `${b64json(header)}..sig`, 'TW_MALFORMED_TOKEN'],
-    ['"+" in the header (base64, not base64url)', `eyJ+${b64json(header)}.${b64json(payload)}.sig`, 'TW_MALFORMED_TOKEN'],
+    [
+      '"+" in the header (base64, not base64url)',
+      `eyJ+${b64json(header)}.${b64json(payload)}.sig`,
+      'TW_MALFORMED_TOKEN',
+    ],
     ['padding in the payload', `${b64json(header)}.${b64json(payload)}=.sig`, 'TW_MALFORMED_TOKEN'],
     ['"/" in the signature', `${b64json(header)}.${b64json(payload)}.si/g`, 'TW_MALFORMED_TOKEN'],
     ['header not JSON', `${base64url.encode('not json')}.${b64json(payload)}.sig`, 'TW_MALFORMED_TOKEN'],
@@ -73,14 +81,20 @@ t.test('decodeToken: shapes', async (t) => {
       description,
     )
   }
-  const jsonError = thrown(() => decodeToken(`${base64url.encode('{')}.${b64json(payload)}.sig`, 8192)) as TokenwardError
+  const jsonError = thrown(() =>
+    decodeToken(`${base64url.encode('{')}.${b64json(payload)}.sig`, 8192),
+  ) as TokenwardError
   t.ok(jsonError.cause instanceof Error, 'the decoding error is kept as cause')
 
   const long = thrown(() => decodeToken(good, good.length - 1)) as TokenwardError
   t.equal(long.code, 'TW_MALFORMED_TOKEN', 'longer than maxTokenLength')
   t.equal(long.cause, undefined, 'refused before any decoding')
   t.same(decodeToken(good, good.length).header, header, 'exactly maxTokenLength is accepted')
-  t.equal((thrown(() => decodeToken('x'.repeat(20), 10)) as TokenwardError).code, 'TW_MALFORMED_TOKEN', 'length is checked before the shape')
+  t.equal(
+    (thrown(() => decodeToken('x'.repeat(20), 10)) as TokenwardError).code,
+    'TW_MALFORMED_TOKEN',
+    'length is checked before the shape',
+  )
 })
 
 const base: ClassifyOptions = {
@@ -118,19 +132,28 @@ t.test('classifyToken: header rules', async (t) => {
   t.equal(classify({ alg: 'ES256', typ: 'JWT' }, p, { profile: 'rfc9068' }), 'TW_WRONG_TOKEN_TYPE')
   t.equal(classify({ alg: 'ES256' }, p, { profile: 'rfc9068' }), 'TW_WRONG_TOKEN_TYPE')
   t.equal(classify({ alg: 'ES256', typ: 'AT+JWT' }, p, { profile: 'rfc9068' }), undefined)
-  const alg = thrown(() => classifyToken({ header: { alg: 'none' }, payload: p } as DecodedToken, base)) as TokenwardError
+  const alg = thrown(() =>
+    classifyToken({ header: { alg: 'none' }, payload: p } as DecodedToken, base),
+  ) as TokenwardError
   t.equal(alg.headers['WWW-Authenticate'], invalidToken(DESCRIPTIONS.ALG), 'the challenge carries the realm')
 })
 
 t.test('classifyToken: token kinds', async (t) => {
   const h = { alg: 'ES256' }
   const p = { iss: ISSUER, aud: AUDIENCE, sub: 'x' }
-  const cases: Array<[string, Record<string, unknown>, Record<string, unknown>, TokenwardErrorCode | undefined]> = [
+  const cases: Array<
+    [string, Record<string, unknown>, Record<string, unknown>, TokenwardErrorCode | undefined]
+  > = [
     ['nonce', h, { ...p, nonce: 'n' }, 'TW_ID_TOKEN'],
     ['at_hash', h, { ...p, at_hash: 'x' }, 'TW_ID_TOKEN'],
     ['c_hash', h, { ...p, c_hash: 'x' }, 'TW_ID_TOKEN'],
     ['s_hash', h, { ...p, s_hash: 'x' }, 'TW_ID_TOKEN'],
-    ['at_hash even when marked as access token', { ...h, typ: 'at+jwt' }, { ...p, at_hash: 'x' }, 'TW_ID_TOKEN'],
+    [
+      'at_hash even when marked as access token',
+      { ...h, typ: 'at+jwt' },
+      { ...p, at_hash: 'x' },
+      'TW_ID_TOKEN',
+    ],
     ['payload typ ID (Keycloak)', h, { ...p, typ: 'ID' }, 'TW_ID_TOKEN'],
     ['token_use id (Cognito)', h, { ...p, token_use: 'id' }, 'TW_ID_TOKEN'],
     ['aud is a client id', h, { ...p, aud: CLIENT }, 'TW_ID_TOKEN'],
@@ -143,7 +166,12 @@ t.test('classifyToken: token kinds', async (t) => {
     ['dpop+jwt', { ...h, typ: 'dpop+jwt' }, p, 'TW_WRONG_TOKEN_TYPE'],
     ['logout+jwt', { ...h, typ: 'logout+jwt' }, p, 'TW_WRONG_TOKEN_TYPE'],
     ['secevent+jwt', { ...h, typ: 'secevent+jwt' }, p, 'TW_WRONG_TOKEN_TYPE'],
-    ['events claim (logout token without typ)', h, { ...p, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } }, 'TW_WRONG_TOKEN_TYPE'],
+    [
+      'events claim (logout token without typ)',
+      h,
+      { ...p, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } },
+      'TW_WRONG_TOKEN_TYPE',
+    ],
     ['nonce with payload typ Bearer (Keycloak < 22)', h, { ...p, typ: 'Bearer', nonce: 'n' }, undefined],
     ['nonce with header at+jwt', { ...h, typ: 'at+jwt' }, { ...p, nonce: 'n' }, undefined],
     ['nonce with token_use access (Cognito)', h, { ...p, token_use: 'access', nonce: 'n' }, undefined],
@@ -161,13 +189,25 @@ t.test('classifyToken: token kinds', async (t) => {
 
 t.test('classifyToken: the kind is told before the algorithm and crit', async (t) => {
   const p = { iss: ISSUER, aud: AUDIENCE, sub: 'x' }
-  t.equal(classify({ alg: 'HS256' }, { ...p, nonce: 'n' }), 'TW_ID_TOKEN', 'ID token signed HS256 with the client secret')
+  t.equal(
+    classify({ alg: 'HS256' }, { ...p, nonce: 'n' }),
+    'TW_ID_TOKEN',
+    'ID token signed HS256 with the client secret',
+  )
   t.equal(classify({ alg: 'HS256' }, { ...p, aud: CLIENT }), 'TW_ID_TOKEN')
   t.equal(classify({ alg: 'HS256' }, { ...p, token_use: 'refresh' }), 'TW_REFRESH_TOKEN')
   t.equal(classify({ alg: 'none', typ: 'logout+jwt' }, p), 'TW_WRONG_TOKEN_TYPE')
   t.equal(classify({ alg: 'ES256', crit: ['b64'] }, { ...p, c_hash: 'x' }), 'TW_ID_TOKEN')
-  t.equal(classify({ alg: 'HS256', typ: 7 }, { ...p, nonce: 'n' }), 'TW_MALFORMED_TOKEN', 'a typ that is not a string comes first')
-  t.equal(classify({ alg: 'HS256' }, p, { profile: 'rfc9068' }), 'TW_ALG_NOT_ALLOWED', 'the algorithm comes before the rfc9068 typ')
+  t.equal(
+    classify({ alg: 'HS256', typ: 7 }, { ...p, nonce: 'n' }),
+    'TW_MALFORMED_TOKEN',
+    'a typ that is not a string comes first',
+  )
+  t.equal(
+    classify({ alg: 'HS256' }, p, { profile: 'rfc9068' }),
+    'TW_ALG_NOT_ALLOWED',
+    'the algorithm comes before the rfc9068 typ',
+  )
 })
 
 t.test('looksLikeIdToken', async (t) => {
@@ -177,11 +217,22 @@ t.test('looksLikeIdToken', async (t) => {
   t.notOk(looksLikeIdToken({ aud: ['c1', 'api'], azp: 'c1' }, scopes), 'two audiences')
   t.notOk(looksLikeIdToken({ aud: 'api', azp: 'c1' }, scopes), 'azp differs')
   t.notOk(looksLikeIdToken({ aud: 'c1' }, scopes), 'no azp')
-  for (const claim of ['name', 'given_name', 'family_name', 'nickname', 'preferred_username', 'email', 'picture']) {
+  for (const claim of [
+    'name',
+    'given_name',
+    'family_name',
+    'nickname',
+    'preferred_username',
+    'email',
+    'picture',
+  ]) {
     t.ok(looksLikeIdToken({ aud: 'c1', [claim]: 'x' }, scopes), `profile claim ${claim}, no scope`)
     t.notOk(looksLikeIdToken({ aud: 'c1', [claim]: 'x', scope: 'read' }, scopes), `${claim} with a scope`)
   }
-  t.notOk(looksLikeIdToken({ aud: 'c1', email: 'x', permissions: [] }, ['permissions']), 'scope claims are the configured ones')
+  t.notOk(
+    looksLikeIdToken({ aud: 'c1', email: 'x', permissions: [] }, ['permissions']),
+    'scope claims are the configured ones',
+  )
   t.ok(looksLikeIdToken({ aud: 'c1', email: 'x', scope: 'read' }, ['permissions']))
   t.notOk(looksLikeIdToken({ aud: 'c1', sub: 'x' }, scopes))
 })
@@ -305,7 +356,13 @@ t.test('verifier: header rules on signed tokens', async (t) => {
   )
   await refused(t, verifier.verify(crit), 'TW_MALFORMED_TOKEN', invalidToken(DESCRIPTIONS.MALFORMED))
   // an ID token signed HS256 with the client secret is refused as what it is
-  const hsIdToken = await new SignJWT({ iss: ISSUER, aud: CLIENT, sub: 'x', nonce: 'n', exp: T0_SECONDS + 60 })
+  const hsIdToken = await new SignJWT({
+    iss: ISSUER,
+    aud: CLIENT,
+    sub: 'x',
+    nonce: 'n',
+    exp: T0_SECONDS + 60,
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .sign(new TextEncoder().encode('client-secret-of-the-spa-client-0123'))
   await refused(t, verifier.verify(hsIdToken), 'TW_ID_TOKEN', invalidToken(DESCRIPTIONS.ID_TOKEN))
@@ -322,7 +379,12 @@ t.test('verifier: header rules on signed tokens', async (t) => {
 
 t.test('verifier: shapes', async (t) => {
   const { key, verifier } = await setup(t, { maxTokenLength: 300 })
-  await refused(t, verifier.verify('2YotnFZFEjr1zCsicMWpAA'), 'TW_OPAQUE_TOKEN', invalidToken(DESCRIPTIONS.OPAQUE))
+  await refused(
+    t,
+    verifier.verify('2YotnFZFEjr1zCsicMWpAA'),
+    'TW_OPAQUE_TOKEN',
+    invalidToken(DESCRIPTIONS.OPAQUE),
+  )
   const jwe = await new EncryptJWT({ sub: 'x' })
     .setProtectedHeader({ alg: 'dir', enc: 'A256GCM' })
     .encrypt(new Uint8Array(32).fill(7))
@@ -366,7 +428,9 @@ t.test('verifier: profile rfc9068', async (t) => {
   for (const claim of ['sub', 'client_id', 'iat', 'jti']) {
     await refused(
       t,
-      verifier.verify(await mint(key, { header: { typ: 'at+jwt' }, claims: { ...full, [claim]: undefined } })),
+      verifier.verify(
+        await mint(key, { header: { typ: 'at+jwt' }, claims: { ...full, [claim]: undefined } }),
+      ),
       'TW_MISSING_CLAIM',
       invalidToken(DESCRIPTIONS.MISSING_CLAIM),
     )

@@ -85,8 +85,20 @@ t.test('the verifier applies the same rules and never reads a bare array of one 
   await refused(t, verifier.verify({}), 'TW_MISSING_TOKEN', MISSING)
   await refused(t, verifier.verify({ authorization: 'Basic x' }), 'TW_MISSING_TOKEN', MISSING)
   await refused(t, verifier.verify({ authorization: 'Bearer' }), 'TW_INVALID_REQUEST', INVALID_REQUEST, 400)
-  await refused(t, verifier.verify({ authorization: 'Basic x, Bearer y' }), 'TW_INVALID_REQUEST', INVALID_REQUEST, 400)
-  await refused(t, verifier.verify({ authorization: ['Bearer a', 'Bearer b'] }), 'TW_INVALID_REQUEST', INVALID_REQUEST, 400)
+  await refused(
+    t,
+    verifier.verify({ authorization: 'Basic x, Bearer y' }),
+    'TW_INVALID_REQUEST',
+    INVALID_REQUEST,
+    400,
+  )
+  await refused(
+    t,
+    verifier.verify({ authorization: ['Bearer a', 'Bearer b'] }),
+    'TW_INVALID_REQUEST',
+    INVALID_REQUEST,
+    400,
+  )
   await refused(t, verifier.verify(''), 'TW_MISSING_TOKEN', MISSING)
   await refused(
     t,

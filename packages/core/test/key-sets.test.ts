@@ -40,7 +40,10 @@ interface Harness {
 async function harness(
   t: Test,
   options: Partial<VerifierOptions> = {},
-  { discovery = true, routes = {} }: { discovery?: boolean; routes?: Record<string, Parameters<TestServer['route']>[1]> } = {},
+  {
+    discovery = true,
+    routes = {},
+  }: { discovery?: boolean; routes?: Record<string, Parameters<TestServer['route']>[1]> } = {},
 ): Promise<Harness> {
   const key = await makeKey('k1')
   const server = await TestServer.start(t, { '/jwks': { body: jwksOf(key) } })
@@ -78,14 +81,18 @@ t.test('discovery through /.well-known/openid-configuration', async (t) => {
 
 t.test('the server is asked for JSON', async (t) => {
   let accept: string | undefined
-  const { verifier, token, server, key } = await harness(t, {}, {
-    routes: {
-      '/jwks': (req, res) => {
-        accept = req.headers.accept
-        res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify(jwksOf(key)))
+  const { verifier, token, server, key } = await harness(
+    t,
+    {},
+    {
+      routes: {
+        '/jwks': (req, res) => {
+          accept = req.headers.accept
+          res.writeHead(200, { 'content-type': 'application/jwk-set+json' }).end(JSON.stringify(jwksOf(key)))
+        },
       },
     },
-  })
+  )
   t.ok(await verifier.verify(token))
   t.equal(server.count('/jwks'), 1)
   t.match(accept, /application\/json/)
@@ -167,35 +174,55 @@ t.test('jwksUri skips discovery', async (t) => {
   t.ok(verifier)
 })
 
-t.test('unknown kid: one refetch, then TW_BAD_SIGNATURE, and no second fetch inside the cooldown', async (t) => {
-  const { server, verifier, token, clock, key } = await harness(t, { keys: { ...FAST, cacheMaxAge: 60_000 } })
-  const rotated = await makeKey('k2')
-  const newToken = await mint(rotated, { claims: { iss: server.origin } })
-  t.ok(await verifier.verify(token))
-  t.equal(server.count('/jwks'), 1)
+t.test(
+  'unknown kid: one refetch, then TW_BAD_SIGNATURE, and no second fetch inside the cooldown',
+  async (t) => {
+    const { server, verifier, token, clock, key } = await harness(t, {
+      keys: { ...FAST, cacheMaxAge: 60_000 },
+    })
+    const rotated = await makeKey('k2')
+    const newToken = await mint(rotated, { claims: { iss: server.origin } })
+    t.ok(await verifier.verify(token))
+    t.equal(server.count('/jwks'), 1)
 
-  clock.advance(60)
-  await refused(t, verifier.verify(newToken), 'TW_BAD_SIGNATURE', SIGNATURE)
-  t.equal(server.count('/jwks'), 2, 'one refetch for the unknown kid')
-  await refused(t, verifier.verify(await mint(rotated, { claims: { iss: server.origin, sub: 'b' } })), 'TW_BAD_SIGNATURE', SIGNATURE)
-  clock.advance(49)
-  await refused(t, verifier.verify(await mint(rotated, { claims: { iss: server.origin, sub: 'c' } })), 'TW_BAD_SIGNATURE', SIGNATURE)
-  t.equal(server.count('/jwks'), 2, 'no fetch inside the cooldown')
-  t.equal(server.count(OIDC), 1, 'discovery is not repeated for a refetch')
+    clock.advance(60)
+    await refused(t, verifier.verify(newToken), 'TW_BAD_SIGNATURE', SIGNATURE)
+    t.equal(server.count('/jwks'), 2, 'one refetch for the unknown kid')
+    await refused(
+      t,
+      verifier.verify(await mint(rotated, { claims: { iss: server.origin, sub: 'b' } })),
+      'TW_BAD_SIGNATURE',
+      SIGNATURE,
+    )
+    clock.advance(49)
+    await refused(
+      t,
+      verifier.verify(await mint(rotated, { claims: { iss: server.origin, sub: 'c' } })),
+      'TW_BAD_SIGNATURE',
+      SIGNATURE,
+    )
+    t.equal(server.count('/jwks'), 2, 'no fetch inside the cooldown')
+    t.equal(server.count(OIDC), 1, 'discovery is not repeated for a refetch')
 
-  // the issuer rotates in k2; after the cooldown the unknown kid is fetched
-  server.route('/jwks', { body: jwksOf(key, rotated) })
-  clock.advance(1)
-  t.equal((await verifier.verify(newToken)).sub, 'user-1')
-  t.equal(server.count('/jwks'), 3)
-  t.ok(await verifier.verify(token), 'the old key still works')
-  t.equal(server.count('/jwks'), 3)
-})
+    // the issuer rotates in k2; after the cooldown the unknown kid is fetched
+    server.route('/jwks', { body: jwksOf(key, rotated) })
+    clock.advance(1)
+    t.equal((await verifier.verify(newToken)).sub, 'user-1')
+    t.equal(server.count('/jwks'), 3)
+    t.ok(await verifier.verify(token), 'the old key still works')
+    t.equal(server.count('/jwks'), 3)
+  },
+)
 
 t.test('unknown kid at a cold start: a single fetch', async (t) => {
   const { server, verifier } = await harness(t)
   const stranger = await makeKey('k9')
-  await refused(t, verifier.verify(await mint(stranger, { claims: { iss: server.origin } })), 'TW_BAD_SIGNATURE', SIGNATURE)
+  await refused(
+    t,
+    verifier.verify(await mint(stranger, { claims: { iss: server.origin } })),
+    'TW_BAD_SIGNATURE',
+    SIGNATURE,
+  )
   t.equal(server.count('/jwks'), 1)
 })
 
@@ -227,35 +254,46 @@ t.test('20 concurrent verifies at a cold start: exactly one JWKS fetch', async (
   t.equal(discoveries, 1, 'one discovery fetch')
 })
 
-t.test('issuer down at start: 503 with Retry-After, no WWW-Authenticate; errors are not cached', async (t) => {
-  const { server, verifier, token, clock, events, key } = await harness(t, {}, {
-    routes: { '/jwks': { status: 500, body: { error: 'down' } } },
-  })
-  await unavailable(t, verifier.verify(token))
-  t.equal(server.count('/jwks'), 1)
-  t.equal(events.length, 1)
-  t.match(events[0], { type: 'keys-fetch-failed', servingStale: false })
-  t.match(events[0]?.type === 'keys-fetch-failed' ? events[0].error.message : '', /answered HTTP 500/)
+t.test(
+  'issuer down at start: 503 with Retry-After, no WWW-Authenticate; errors are not cached',
+  async (t) => {
+    const { server, verifier, token, clock, events, key } = await harness(
+      t,
+      {},
+      {
+        routes: { '/jwks': { status: 500, body: { error: 'down' } } },
+      },
+    )
+    await unavailable(t, verifier.verify(token))
+    t.equal(server.count('/jwks'), 1)
+    t.equal(events.length, 1)
+    t.match(events[0], { type: 'keys-fetch-failed', servingStale: false })
+    t.match(events[0]?.type === 'keys-fetch-failed' ? events[0].error.message : '', /answered HTTP 500/)
 
-  await unavailable(t, verifier.verify(token))
-  t.equal(server.count('/jwks'), 1, 'inside the cooldown: no new fetch, still 503')
+    await unavailable(t, verifier.verify(token))
+    t.equal(server.count('/jwks'), 1, 'inside the cooldown: no new fetch, still 503')
 
-  clock.advance(50)
-  await unavailable(t, verifier.verify(token))
-  t.equal(server.count('/jwks'), 2, 'after the cooldown: one more attempt')
-  t.equal(events.length, 1, 'one report per failure streak')
+    clock.advance(50)
+    await unavailable(t, verifier.verify(token))
+    t.equal(server.count('/jwks'), 2, 'after the cooldown: one more attempt')
+    t.equal(events.length, 1, 'one report per failure streak')
 
-  server.route('/jwks', { body: jwksOf(key) })
-  clock.advance(50)
-  t.ok(await verifier.verify(token), 'the issuer is back: the same token verifies')
-  t.equal(server.count('/jwks'), 3)
-  t.equal(events.at(-1)?.type, 'keys-fetched')
-})
+    server.route('/jwks', { body: jwksOf(key) })
+    clock.advance(50)
+    t.ok(await verifier.verify(token), 'the issuer is back: the same token verifies')
+    t.equal(server.count('/jwks'), 3)
+    t.equal(events.at(-1)?.type, 'keys-fetched')
+  },
+)
 
 t.test('Retry-After counts down the cooldown', async (t) => {
-  const { verifier, token, clock } = await harness(t, { keys: { ...FAST, cooldownDuration: 10_000 } }, {
-    routes: { '/jwks': { status: 503, body: {} } },
-  })
+  const { verifier, token, clock } = await harness(
+    t,
+    { keys: { ...FAST, cooldownDuration: 10_000 } },
+    {
+      routes: { '/jwks': { status: 503, body: {} } },
+    },
+  )
   await unavailable(t, verifier.verify(token), '10')
   clock.advance(4_000)
   await unavailable(t, verifier.verify(token), '6')
@@ -331,7 +369,12 @@ t.test('an unknown kid while only stale keys are held is TW_BAD_SIGNATURE, not 5
   server.route('/jwks', { status: 500, body: {} })
   clock.advance(150)
   const stranger = await makeKey('k9')
-  await refused(t, verifier.verify(await mint(stranger, { claims: { iss: issuer } })), 'TW_BAD_SIGNATURE', SIGNATURE)
+  await refused(
+    t,
+    verifier.verify(await mint(stranger, { claims: { iss: issuer } })),
+    'TW_BAD_SIGNATURE',
+    SIGNATURE,
+  )
 })
 
 t.test('garbage instead of JSON, or JSON that is not a key set', async (t) => {
@@ -353,9 +396,13 @@ t.test('garbage instead of JSON, or JSON that is not a key set', async (t) => {
 })
 
 t.test('timeout', async (t) => {
-  const { verifier, token, events } = await harness(t, {}, {
-    routes: { '/jwks': () => undefined /* never answers */ },
-  })
+  const { verifier, token, events } = await harness(
+    t,
+    {},
+    {
+      routes: { '/jwks': () => undefined /* never answers */ },
+    },
+  )
   const started = performance.now()
   await unavailable(t, verifier.verify(token))
   const elapsed = performance.now() - started
@@ -452,7 +499,12 @@ t.test('several issuers, each with its own discovery and key set', async (t) => 
   t.same(b.requests, [OIDC, '/jwks'])
 
   // a's key does not verify a token claiming b as issuer
-  await refused(t, verifier.verify(await mint(keyA, { claims: { iss: b.origin } })), 'TW_BAD_SIGNATURE', SIGNATURE)
+  await refused(
+    t,
+    verifier.verify(await mint(keyA, { claims: { iss: b.origin } })),
+    'TW_BAD_SIGNATURE',
+    SIGNATURE,
+  )
   t.equal(evil.count(), 0)
 })
 
@@ -474,9 +526,13 @@ t.test('several issuers sharing one jwksUri: one key set, one fetch; ready() fet
 })
 
 t.test('close() aborts a fetch in flight', async (t) => {
-  const { verifier, token, events, server } = await harness(t, { keys: { ...FAST, timeoutDuration: 5_000 } }, {
-    routes: { '/jwks': () => undefined /* hangs */ },
-  })
+  const { verifier, token, events, server } = await harness(
+    t,
+    { keys: { ...FAST, timeoutDuration: 5_000 } },
+    {
+      routes: { '/jwks': () => undefined /* hangs */ },
+    },
+  )
   const pending = verifier.verify(token)
   await new Promise((resolve) => setTimeout(resolve, 50))
   t.equal(server.count('/jwks'), 1, 'the fetch is in flight')
@@ -488,10 +544,14 @@ t.test('close() aborts a fetch in flight', async (t) => {
 })
 
 t.test('close() during discovery stops it: the fallback document is not asked for', async (t) => {
-  const { verifier, token, server } = await harness(t, { keys: { ...FAST, timeoutDuration: 5_000 } }, {
-    discovery: false,
-    routes: { [OIDC]: () => undefined /* hangs */ },
-  })
+  const { verifier, token, server } = await harness(
+    t,
+    { keys: { ...FAST, timeoutDuration: 5_000 } },
+    {
+      discovery: false,
+      routes: { [OIDC]: () => undefined /* hangs */ },
+    },
+  )
   const pending = verifier.verify(token)
   await new Promise((resolve) => setTimeout(resolve, 50))
   verifier.close()
@@ -546,7 +606,9 @@ t.test('RemoteKeySet and SecretKeySet directly', async (t) => {
   t.notOk(keySet.holds('k2', 1))
   t.ok(keySet.holds(undefined, 1))
   t.notOk(keySet.holds(undefined, 0))
-  const error = (await rejection(keySet.getKey({ alg: 'ES256', kid: 'nope' }, { payload: '', signature: '' }))) as TokenwardError
+  const error = (await rejection(
+    keySet.getKey({ alg: 'ES256', kid: 'nope' }, { payload: '', signature: '' }),
+  )) as TokenwardError
   t.equal(error.code, 'TW_BAD_SIGNATURE')
   t.equal(error.headers['WWW-Authenticate'], SIGNATURE)
 

@@ -1,17 +1,12 @@
 import t from 'tap'
-import {
-  ASYMMETRIC_ALGORITHMS,
-  createVerifier,
-  HMAC_ALGORITHMS,
-  normalizeOptions,
-} from '@tokenward/core'
+import { ASYMMETRIC_ALGORITHMS, createVerifier, HMAC_ALGORITHMS, normalizeOptions } from '@tokenward/core'
 import type { VerifierOptions } from '@tokenward/core'
 import { AUDIENCE, ISSUER } from './fixtures/helpers.js'
 
-const base = { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] } } as const
+const base: VerifierOptions = { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] } }
 
 /** Options with one key replaced (or added, for unknown keys); cast so that bad values compile. */
-function withOption(name: string, value: unknown, from: Record<string, unknown> = base): VerifierOptions {
+function withOption(name: string, value: unknown, from: object = base): VerifierOptions {
   return { ...from, [name]: value } as unknown as VerifierOptions
 }
 
@@ -26,7 +21,10 @@ t.test('defaults are filled and the result is frozen', async (t) => {
   t.equal(options.jwks, undefined)
   t.equal(options.secret, undefined)
   t.same(options.algorithms, ASYMMETRIC_ALGORITHMS)
-  t.notOk(options.algorithms.some((alg) => alg.startsWith('HS')), 'no HMAC algorithm by default')
+  t.notOk(
+    options.algorithms.some((alg) => alg.startsWith('HS')),
+    'no HMAC algorithm by default',
+  )
   t.notOk(options.algorithms.includes('none'))
   t.equal(options.clockTolerance, 5)
   t.equal(options.maxTokenAge, undefined)
@@ -119,7 +117,12 @@ t.test('secret: HMAC algorithms by default, string or bytes, bytes copied', asyn
   t.same(fromString.algorithms, HMAC_ALGORITHMS)
   t.same([...(fromString.secret as Uint8Array)], [...new TextEncoder().encode('shh')])
   const bytes = new Uint8Array([1, 2, 3])
-  const fromBytes = normalizeOptions({ issuer: ISSUER, audience: AUDIENCE, secret: bytes, algorithms: ['HS512'] })
+  const fromBytes = normalizeOptions({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    secret: bytes,
+    algorithms: ['HS512'],
+  })
   t.same([...(fromBytes.secret as Uint8Array)], [1, 2, 3])
   bytes[0] = 9
   t.equal(fromBytes.secret?.[0], 1, 'the secret bytes are copied')
@@ -165,7 +168,12 @@ const bad: Array<[string, VerifierOptions, string, RegExp]> = [
   ['jwks not a set', withOption('jwks', [{ kty: 'EC' }]), 'jwks', /JSON Web Key Set/],
   ['jwks without keys', withOption('jwks', {}), 'jwks', /JSON Web Key Set/],
   ['jwks with a non-object key', withOption('jwks', { keys: ['k'] }), 'jwks', /JSON Web Key Set/],
-  ['algorithms with none', withOption('algorithms', ['RS256', 'none']), 'algorithms', /must not contain "none"/],
+  [
+    'algorithms with none',
+    withOption('algorithms', ['RS256', 'none']),
+    'algorithms',
+    /must not contain "none"/,
+  ],
   ['algorithms with NONE', withOption('algorithms', ['NONE']), 'algorithms', /must not contain "none"/],
   ['algorithms empty', withOption('algorithms', []), 'algorithms', /non-empty/],
   ['algorithms unknown', withOption('algorithms', ['RS1']), 'algorithms', /unknown JWS algorithm "RS1"/],
@@ -188,7 +196,12 @@ const bad: Array<[string, VerifierOptions, string, RegExp]> = [
     'secret',
     /cannot be combined/,
   ],
-  ['empty secret', { issuer: ISSUER, audience: AUDIENCE, secret: '' }, 'secret', /non-empty string or Uint8Array/],
+  [
+    'empty secret',
+    { issuer: ISSUER, audience: AUDIENCE, secret: '' },
+    'secret',
+    /non-empty string or Uint8Array/,
+  ],
   [
     'empty secret bytes',
     { issuer: ISSUER, audience: AUDIENCE, secret: new Uint8Array() },
@@ -219,8 +232,18 @@ const bad: Array<[string, VerifierOptions, string, RegExp]> = [
   ['keys not an object', withOption('keys', 5000), 'keys', /must be an object/],
   ['keys unknown key', withOption('keys', { timeout: 5 }), 'keys.timeout', /is not a known option/],
   ['keys timeoutDuration 0', withOption('keys', { timeoutDuration: 0 }), 'keys.timeoutDuration', />= 1/],
-  ['keys cooldownDuration negative', withOption('keys', { cooldownDuration: -1 }), 'keys.cooldownDuration', />= 0/],
-  ['keys cacheMaxAge string', withOption('keys', { cacheMaxAge: '10m' }), 'keys.cacheMaxAge', /finite number/],
+  [
+    'keys cooldownDuration negative',
+    withOption('keys', { cooldownDuration: -1 }),
+    'keys.cooldownDuration',
+    />= 0/,
+  ],
+  [
+    'keys cacheMaxAge string',
+    withOption('keys', { cacheMaxAge: '10m' }),
+    'keys.cacheMaxAge',
+    /finite number/,
+  ],
   [
     'keys staleIfErrorDuration Infinity',
     withOption('keys', { staleIfErrorDuration: Infinity }),

@@ -5,10 +5,17 @@ import { AUDIENCE, ISSUER, refused, TestServer } from './fixtures/helpers.js'
 
 t.test('plain objects', async (t) => {
   t.equal(readAuthorization({ headers: {} }), undefined)
-  t.equal(readAuthorization({ headers: {}, rawHeaders: ['Authorization', 'Bearer a'] }), undefined, 'headers decide presence')
+  t.equal(
+    readAuthorization({ headers: {}, rawHeaders: ['Authorization', 'Bearer a'] }),
+    undefined,
+    'headers decide presence',
+  )
   t.equal(readAuthorization({ headers: { authorization: 'Bearer a' } }), 'Bearer a', 'no rawHeaders')
   t.equal(
-    readAuthorization({ headers: { authorization: 'Bearer a' }, rawHeaders: ['Host', 'x', 'Authorization', 'Bearer a'] }),
+    readAuthorization({
+      headers: { authorization: 'Bearer a' },
+      rawHeaders: ['Host', 'x', 'Authorization', 'Bearer a'],
+    }),
     'Bearer a',
   )
   t.same(
@@ -20,7 +27,10 @@ t.test('plain objects', async (t) => {
     'every value when sent twice, names case-insensitive',
   )
   t.equal(
-    readAuthorization({ headers: { authorization: 'Bearer a' }, rawHeaders: ['Authorizations', 'x', 'Authorization', 'Bearer a'] }),
+    readAuthorization({
+      headers: { authorization: 'Bearer a' },
+      rawHeaders: ['Authorizations', 'x', 'Authorization', 'Bearer a'],
+    }),
     'Bearer a',
     'a longer header name is another header',
   )

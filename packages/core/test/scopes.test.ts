@@ -15,13 +15,26 @@ const FORBIDDEN = (scope: string, extra = ''): string =>
 t.test('readScopes: space-separated strings and arrays, union of the claims', async (t) => {
   t.same([...readScopes({ scope: 'read:a write:b' }, ['scope', 'scp'])], ['read:a', 'write:b'])
   t.same([...readScopes({ scp: ['read:a', 'admin'] }, ['scope', 'scp'])], ['read:a', 'admin'])
-  t.same([...readScopes({ scp: 'read:a admin' }, ['scope', 'scp'])], ['read:a', 'admin'], 'Azure AD scp string')
   t.same(
-    [...readScopes({ scope: 'read:a  write:b ', permissions: ['write:b', 'delete:c'] }, ['scope', 'permissions'])],
+    [...readScopes({ scp: 'read:a admin' }, ['scope', 'scp'])],
+    ['read:a', 'admin'],
+    'Azure AD scp string',
+  )
+  t.same(
+    [
+      ...readScopes({ scope: 'read:a  write:b ', permissions: ['write:b', 'delete:c'] }, [
+        'scope',
+        'permissions',
+      ]),
+    ],
     ['read:a', 'write:b', 'delete:c'],
     'union without duplicates, empty items dropped',
   )
-  t.same([...readScopes({ scope: 'read:a', scp: ['x'] }, ['scope'])], ['read:a'], 'only the configured claims')
+  t.same(
+    [...readScopes({ scope: 'read:a', scp: ['x'] }, ['scope'])],
+    ['read:a'],
+    'only the configured claims',
+  )
   t.same([...readScopes({ permissions: ['', 'a'] }, ['permissions'])], ['a'], 'empty array items dropped')
   t.equal(readScopes({}, ['scope', 'scp']).size, 0)
   t.equal(readScopes({ scope: '' }, ['scope']).size, 0)
@@ -32,15 +45,17 @@ t.test('readScopes: a scope claim of another type is a malformed token', async (
     const caught = thrown(() => readScopes({ scope: value }, ['scope'], { realm: 'api' }))
     t.type(caught, TokenwardError, JSON.stringify(value))
     t.equal((caught as TokenwardError).code, 'TW_MALFORMED_TOKEN')
-    t.equal((caught as TokenwardError).headers['WWW-Authenticate'], 'Bearer realm="api", error="invalid_token", error_description="The access token is malformed: it is not a well-formed JWT"')
+    t.equal(
+      (caught as TokenwardError).headers['WWW-Authenticate'],
+      'Bearer realm="api", error="invalid_token", error_description="The access token is malformed: it is not a well-formed JWT"',
+    )
   }
   t.throws(() => readScopes({ scp: 1 }, ['scope', 'scp']), { code: 'TW_MALFORMED_TOKEN' }, 'default context')
 })
 
 function check(scopes: string[], requirement: ScopeRequirement): TokenwardError | undefined {
   return thrown(() => requireScopes({ scopes: new Set(scopes) }, requirement, { realm: 'api' })) as
-    | TokenwardError
-    | undefined
+    TokenwardError | undefined
 }
 
 t.test('requireScopes: all of', async (t) => {
@@ -106,44 +121,65 @@ t.test('normalizeScopeRequirement validates once and freezes a copy', async (t) 
     [{ any: ['a\tb'] }, /"any" scopes/],
   ]
   for (const [requirement, message] of bad) {
-    t.throws(() => normalizeScopeRequirement(requirement as ScopeRequirement), { name: 'TypeError', message }, JSON.stringify(requirement))
+    t.throws(
+      () => normalizeScopeRequirement(requirement as ScopeRequirement),
+      { name: 'TypeError', message },
+      JSON.stringify(requirement),
+    )
   }
 })
 
-t.test('verifier: scopes from scope, scp and permissions; verifier.requireScopes uses its challenge', async (t) => {
-  const key = await makeKey()
-  const clock = new Clock()
-  const verifier = createVerifier({
-    issuer: ISSUER,
-    audience: AUDIENCE,
-    jwks: jwksOf(key),
-    realm: 'api',
-    resourceMetadata: 'https://api.example/.well-known/oauth-protected-resource',
-    scopeClaims: ['scope', 'scp', 'permissions'],
-    now: clock.now,
-  })
-  t.teardown(() => verifier.close())
-  const principal = await verifier.verify(
-    await mint(key, { claims: { scope: 'read:a write:b', scp: ['read:a', 'azure'], permissions: ['delete:c'] } }),
-  )
-  t.same([...principal.scopes].sort(), ['azure', 'delete:c', 'read:a', 'write:b'])
-  t.doesNotThrow(() => verifier.requireScopes(principal, { all: ['read:a', 'delete:c'], any: ['azure', 'x'] }))
-  const forbidden = thrown(() => verifier.requireScopes(principal, { all: ['admin'] })) as TokenwardError
-  t.type(forbidden, TokenwardError)
-  t.equal(forbidden.code, 'TW_INSUFFICIENT_SCOPE')
-  t.equal(forbidden.statusCode, 403)
-  t.equal(
-    forbidden.headers['WWW-Authenticate'],
-    FORBIDDEN('admin', ', resource_metadata="https://api.example/.well-known/oauth-protected-resource"'),
-  )
+t.test(
+  'verifier: scopes from scope, scp and permissions; verifier.requireScopes uses its challenge',
+  async (t) => {
+    const key = await makeKey()
+    const clock = new Clock()
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwks: jwksOf(key),
+      realm: 'api',
+      resourceMetadata: 'https://api.example/.well-known/oauth-protected-resource',
+      scopeClaims: ['scope', 'scp', 'permissions'],
+      now: clock.now,
+    })
+    t.teardown(() => verifier.close())
+    const principal = await verifier.verify(
+      await mint(key, {
+        claims: { scope: 'read:a write:b', scp: ['read:a', 'azure'], permissions: ['delete:c'] },
+      }),
+    )
+    t.same([...principal.scopes].sort(), ['azure', 'delete:c', 'read:a', 'write:b'])
+    t.doesNotThrow(() =>
+      verifier.requireScopes(principal, { all: ['read:a', 'delete:c'], any: ['azure', 'x'] }),
+    )
+    const forbidden = thrown(() => verifier.requireScopes(principal, { all: ['admin'] })) as TokenwardError
+    t.type(forbidden, TokenwardError)
+    t.equal(forbidden.code, 'TW_INSUFFICIENT_SCOPE')
+    t.equal(forbidden.statusCode, 403)
+    t.equal(
+      forbidden.headers['WWW-Authenticate'],
+      FORBIDDEN('admin', ', resource_metadata="https://api.example/.well-known/oauth-protected-resource"'),
+    )
 
-  const defaultClaims = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: jwksOf(key), now: clock.now })
-  t.teardown(() => defaultClaims.close())
-  const auth0 = await defaultClaims.verify(
-    await mint(key, { claims: { scope: 'openid profile', permissions: ['read:appointments'] } }),
-  )
-  t.same([...auth0.scopes], ['openid', 'profile'], 'permissions are read only when configured')
+    const defaultClaims = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwks: jwksOf(key),
+      now: clock.now,
+    })
+    t.teardown(() => defaultClaims.close())
+    const auth0 = await defaultClaims.verify(
+      await mint(key, { claims: { scope: 'openid profile', permissions: ['read:appointments'] } }),
+    )
+    t.same([...auth0.scopes], ['openid', 'profile'], 'permissions are read only when configured')
 
-  const malformed = await mint(key, { claims: { scope: 42 } })
-  await refused(t, verifier.verify(malformed), 'TW_MALFORMED_TOKEN', 'Bearer realm="api", error="invalid_token", error_description="The access token is malformed: it is not a well-formed JWT", resource_metadata="https://api.example/.well-known/oauth-protected-resource"')
-})
+    const malformed = await mint(key, { claims: { scope: 42 } })
+    await refused(
+      t,
+      verifier.verify(malformed),
+      'TW_MALFORMED_TOKEN',
+      'Bearer realm="api", error="invalid_token", error_description="The access token is malformed: it is not a well-formed JWT", resource_metadata="https://api.example/.well-known/oauth-protected-resource"',
+    )
+  },
+)

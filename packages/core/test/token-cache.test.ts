@@ -32,7 +32,14 @@ t.test('TokenCache: hit within the window, dropped outside it', async (t) => {
   const holding = { value: true }
   const cache = new TokenCache<{ id: number }>(10)
   const principal = { id: 1 }
-  const entry = { principal, validFrom: 1000, validUntil: 2000, keySet: fakeKeySet(holding), kid: 'k1', keysVersion: 0 }
+  const entry = {
+    principal,
+    validFrom: 1000,
+    validUntil: 2000,
+    keySet: fakeKeySet(holding),
+    kid: 'k1',
+    keysVersion: 0,
+  }
   t.equal(cache.get('a', 1500), undefined, 'miss')
   cache.set('a', entry)
   t.equal(cache.size, 1)
@@ -219,7 +226,12 @@ t.test('a kid-less entry is dropped when the key set content changes, kept when 
 
   clock.advance(150)
   // the due refetch brings the same JSON, where k2 is still unknown
-  await refused(t, verifier.verify(k2Token), 'TW_BAD_SIGNATURE', `Bearer error="invalid_token", error_description="${DESCRIPTIONS.SIGNATURE}"`)
+  await refused(
+    t,
+    verifier.verify(k2Token),
+    'TW_BAD_SIGNATURE',
+    `Bearer error="invalid_token", error_description="${DESCRIPTIONS.SIGNATURE}"`,
+  )
   t.equal(server.count('/jwks'), 2)
   t.equal(await verifier.verify(token), principal, 'same key set content: still cached')
 

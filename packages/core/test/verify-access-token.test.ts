@@ -199,7 +199,9 @@ t.test('claims: nbf and iat in the future, clockTolerance', async (t) => {
 
   const lenient = await setup(t, { clockTolerance: 120 })
   t.ok(
-    await lenient.verifier.verify(await mint(lenient.key, { claims: { exp: T0_SECONDS - 100, nbf: T0_SECONDS + 100 } })),
+    await lenient.verifier.verify(
+      await mint(lenient.key, { claims: { exp: T0_SECONDS - 100, nbf: T0_SECONDS + 100 } }),
+    ),
     'exp and nbf within a 120 s tolerance',
   )
 })
@@ -310,7 +312,12 @@ t.test('several issuers, each with the static key set', async (t) => {
 t.test('signatures', async (t) => {
   const other = await makeKey('k1') // same kid, different key
   const { key, verifier } = await setup(t)
-  await refused(t, verifier.verify(await mint(other)), 'TW_BAD_SIGNATURE', invalidToken(DESCRIPTIONS.SIGNATURE))
+  await refused(
+    t,
+    verifier.verify(await mint(other)),
+    'TW_BAD_SIGNATURE',
+    invalidToken(DESCRIPTIONS.SIGNATURE),
+  )
   const good = await mint(key)
   const [header, , signature] = good.split('.')
   const forged = `${header}.${b64json({ iss: ISSUER, aud: AUDIENCE, sub: 'admin', exp: T0_SECONDS + 600 })}.${signature}`
@@ -322,7 +329,12 @@ t.test('signatures', async (t) => {
     invalidToken(DESCRIPTIONS.SIGNATURE),
   )
   const unknownKid = await makeKey('k-unknown')
-  await refused(t, verifier.verify(await mint(unknownKid)), 'TW_BAD_SIGNATURE', invalidToken(DESCRIPTIONS.SIGNATURE))
+  await refused(
+    t,
+    verifier.verify(await mint(unknownKid)),
+    'TW_BAD_SIGNATURE',
+    invalidToken(DESCRIPTIONS.SIGNATURE),
+  )
   const rsa = await makeKey('k1', 'RS256')
   await refused(
     t,
@@ -348,7 +360,9 @@ t.test('jku, x5u, jwk and x5c headers are never used to find a key', async (t) =
   for (const extra of headers) {
     const header: Record<string, unknown> = { alg: 'ES256', kid: 'k1', ...extra }
     if (header.kid === undefined) delete header.kid
-    const token = await new SignJWT(claims).setProtectedHeader(header as { alg: string }).sign(attacker.privateKey)
+    const token = await new SignJWT(claims)
+      .setProtectedHeader(header as { alg: string })
+      .sign(attacker.privateKey)
     await refused(t, verifier.verify(token), 'TW_BAD_SIGNATURE', invalidToken(DESCRIPTIONS.SIGNATURE))
   }
   t.equal(server.count(), 0, 'no request reached the URL named in the token')
@@ -361,7 +375,12 @@ t.test('several keys without kid: each candidate is tried', async (t) => {
   t.equal((await verifier.verify(await mint(k1))).sub, 'user-1', 'first key')
   t.equal((await verifier.verify(await mint(k2, { claims: { sub: 'second' } }))).sub, 'second', 'second key')
   const stranger = await makeKey(null)
-  await refused(t, verifier.verify(await mint(stranger)), 'TW_BAD_SIGNATURE', invalidToken(DESCRIPTIONS.SIGNATURE))
+  await refused(
+    t,
+    verifier.verify(await mint(stranger)),
+    'TW_BAD_SIGNATURE',
+    invalidToken(DESCRIPTIONS.SIGNATURE),
+  )
   await refused(
     t,
     verifier.verify(await mint(k2, { at: T0_SECONDS - 3600 })),
@@ -390,7 +409,12 @@ t.test('a broken configured key is refused as a 401 with the cause kept, never t
     ['private member', { ...key.publicJwk, d: 'AAAA' }],
   ]
   for (const [description, jwk] of cases) {
-    const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [jwk] }, now: () => T0 })
+    const verifier = createVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      jwks: { keys: [jwk] },
+      now: () => T0,
+    })
     t.teardown(() => verifier.close())
     const error = (await rejection(verifier.verify(await mint(key)))) as TokenwardError
     t.type(error, TokenwardError, description)
@@ -415,7 +439,13 @@ t.test('a broken configured key is refused as a 401 with the cause kept, never t
 t.test('HS256 with a shared secret', async (t) => {
   const secret = new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes!')
   const clock = new Clock()
-  const verifier = createVerifier({ issuer: ISSUER, audience: AUDIENCE, secret, realm: 'api', now: clock.now })
+  const verifier = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    secret,
+    realm: 'api',
+    now: clock.now,
+  })
   t.teardown(() => verifier.close())
   const principal = await verifier.verify(await mintHmac(secret, { client_id: 'svc' }))
   t.equal(principal.clientId, 'svc')
@@ -476,8 +506,10 @@ t.test('no error message, header or cause message ever contains the token', asyn
     keys: { timeoutDuration: 200 },
   })
   t.teardown(() => remote.close())
-  const sign = async (claims: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> =>
-    mint(key, { claims, header })
+  const sign = async (
+    claims: Record<string, unknown>,
+    header: Record<string, unknown> = {},
+  ): Promise<string> => mint(key, { claims, header })
   const tokens: Array<[string, Promise<string> | string, TokenwardErrorCode]> = [
     ['opaque', 'opaque-access-token-0123456789', 'TW_OPAQUE_TOKEN'],
     ['malformed', `${b64json({ alg: 'ES256' })}.bm90LWpzb24.c2ln`, 'TW_MALFORMED_TOKEN'],
@@ -513,7 +545,9 @@ t.test('no error message, header or cause message ever contains the token', asyn
   const token = await mint(key)
   const unavailable = (await rejection(remote.verify(token))) as TokenwardError
   t.equal(unavailable.code, 'TW_KEYS_UNAVAILABLE')
-  t.notOk(`${unavailable.message} ${unavailable.stack} ${JSON.stringify(unavailable.headers)}`.includes(token))
+  t.notOk(
+    `${unavailable.message} ${unavailable.stack} ${JSON.stringify(unavailable.headers)}`.includes(token),
+  )
   const principal = await verifier.verify(token)
   const scope = thrown(() => verifier.requireScopes(principal, { all: ['admin'] })) as TokenwardError
   t.equal(scope.code, 'TW_INSUFFICIENT_SCOPE')
@@ -534,6 +568,11 @@ t.test('a clock that throws still yields a typed refusal, never a raw error', as
     },
   })
   t.teardown(() => verifier.close())
-  const error = await refused(t, verifier.verify(token), 'TW_MALFORMED_TOKEN', invalidToken(DESCRIPTIONS.MALFORMED))
+  const error = await refused(
+    t,
+    verifier.verify(token),
+    'TW_MALFORMED_TOKEN',
+    invalidToken(DESCRIPTIONS.MALFORMED),
+  )
   t.match((error.cause as Error).message, /clock unavailable/, 'the original error is kept as cause')
 })

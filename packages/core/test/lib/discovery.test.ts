@@ -34,9 +34,13 @@ t.test('discoverJwksUri', async (t) => {
 t.test('discoverJwksUri: fallback, and the last error when nothing fits', async (t) => {
   const server = await TestServer.start(t)
   const issuer = server.url('/b')
-  server.route('/.well-known/oauth-authorization-server/b', { body: { issuer, jwks_uri: 'https://keys.example/b' } })
+  server.route('/.well-known/oauth-authorization-server/b', {
+    body: { issuer, jwks_uri: 'https://keys.example/b' },
+  })
   t.equal(await discoverJwksUri(issuer, 1000, never), 'https://keys.example/b', 'after a 404 on the first')
-  server.route('/b/.well-known/openid-configuration', { body: { issuer: `${issuer}/`, jwks_uri: 'https://evil/' } })
+  server.route('/b/.well-known/openid-configuration', {
+    body: { issuer: `${issuer}/`, jwks_uri: 'https://evil/' },
+  })
   t.equal(await discoverJwksUri(issuer, 1000, never), 'https://keys.example/b', 'issuer must match exactly')
 
   server.route('/.well-known/oauth-authorization-server/b', { body: { issuer } })

@@ -22,7 +22,11 @@ t.test('JSON body and Cache-Control max-age', async (t) => {
   t.equal((await fetchJson(server.url('/no-store'), 1000, never)).maxAge, 0)
   t.equal((await fetchJson(server.url('/no-cache'), 1000, never)).maxAge, 0, 'no-cache wins over max-age')
   t.equal((await fetchJson(server.url('/public'), 1000, never)).maxAge, undefined, 'no max-age directive')
-  t.equal((await fetchJson(server.url('/s-maxage'), 1000, never)).maxAge, undefined, 's-maxage is not max-age')
+  t.equal(
+    (await fetchJson(server.url('/s-maxage'), 1000, never)).maxAge,
+    undefined,
+    's-maxage is not max-age',
+  )
 })
 
 async function failure(promise: Promise<unknown>): Promise<KeyFetchError> {
@@ -48,7 +52,10 @@ t.test('failures are KeyFetchErrors naming the URL', async (t) => {
   t.equal(http500.name, 'KeyFetchError')
   t.equal(http500.url, server.url('/500'))
   t.equal(http500.message, `GET ${server.url('/500')} answered HTTP 500`)
-  t.equal((await failure(fetchJson(server.url('/304'), 1000, never))).message, `GET ${server.url('/304')} answered HTTP 304`)
+  t.equal(
+    (await failure(fetchJson(server.url('/304'), 1000, never))).message,
+    `GET ${server.url('/304')} answered HTTP 304`,
+  )
   const redirect = await failure(fetchJson(server.url('/redirect'), 1000, never))
   t.match(redirect.message, /answered HTTP 301$/)
   t.equal(server.count('/plain'), 0, 'redirects are not followed')
