@@ -99,20 +99,47 @@ function asTokenwardError(verifier: Verifier, error: unknown): TokenwardError {
     : new TokenwardError('TW_MALFORMED_TOKEN', { ...verifier.challenge, cause: error })
 }
 
+async function authenticate(
+  verifier: Verifier,
+  route: CompiledRouteAuth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  try {
+    request.auth = await verifier.verify({
+      authorization: readAuthorization(request.raw),
+      method: request.method,
+      url: request.url,
+    })
+    if (route.requirement !== undefined) verifier.requireScopes(request.auth, route.requirement)
+  } catch (cause) {
+    const error = asTokenwardError(verifier, cause)
+    if (route.optional && error.code === 'TW_MISSING_TOKEN') return
+    throw refuse(request, reply, error)
+  }
+}
+
 function authenticator(verifier: Verifier, route: CompiledRouteAuth): onRequestHookHandler {
   return async function tokenwardAuthenticate(request, reply) {
-    try {
-      request.auth = await verifier.verify({
-        authorization: readAuthorization(request.raw),
-        method: request.method,
-        url: request.url,
-      })
-      if (route.requirement !== undefined) verifier.requireScopes(request.auth, route.requirement)
-    } catch (cause) {
-      const error = asTokenwardError(verifier, cause)
-      if (route.optional && error.code === 'TW_MISSING_TOKEN') return
-      throw refuse(request, reply, error)
-    }
+    await authenticate(verifier, route, request, reply)
+  }
+}
+
+/** Set in the config of every route that went through this plugin's `onRoute` hook. */
+const kCompiled = Symbol('tokenward.compiled')
+
+/**
+ * Fails closed for the routes of this context that `onRoute` never saw: those
+ * added before the plugin had loaded (`app.register(tokenward)` without
+ * `await`, then `app.get(…)`). Their `config.auth` is compiled per request.
+ */
+function guard(verifier: Verifier): onRequestHookHandler {
+  return async function tokenwardGuard(request, reply) {
+    if (request.is404) return
+    const config = request.routeOptions.config as { auth?: unknown; [kCompiled]?: true }
+    if (config[kCompiled] === true) return
+    const route = compileRouteAuth(config.auth, `${request.method} ${request.routeOptions.url}`)
+    if (route !== undefined) await authenticate(verifier, route, request, reply)
   }
 }
 
@@ -149,12 +176,15 @@ const tokenward: FastifyPluginAsync<TokenwardFastifyOptions> = async (fastify, o
       routeOptions.config?.auth,
       `${String(routeOptions.method)} ${routeOptions.url}`,
     )
+    routeOptions.config = { ...routeOptions.config, [kCompiled]: true } as typeof routeOptions.config
     if (compiled === undefined) return
     const existing = routeOptions.onRequest
     const hook = authenticator(verifier, compiled)
     routeOptions.onRequest =
       existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])]
   })
+
+  fastify.addHook('onRequest', guard(verifier))
 
   fastify.addHook('onReady', async () => {
     try {
