@@ -47,25 +47,26 @@ export class Clock {
 export interface SigningKey {
   readonly kid: string
   readonly jwk: JWK
-  /** A fresh token (new `jti`) for `issuer`, valid for an hour of `clock` time. */
-  sign(issuer: string, clock: Clock, claims?: Record<string, unknown>): Promise<string>
+  /**
+   * A fresh token (new `jti`) for `issuer`, valid for an hour of `clock` time;
+   * its header names `kid` (this key's by default).
+   */
+  sign(issuer: string, clock: Clock, options?: { kid?: string }): Promise<string>
 }
 
 /** An ES256 key pair named `kid`. */
 export async function signingKey(kid: string): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
   const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }
-  return { kid, jwk, sign: (issuer, clock, claims = {}) => sign(privateKey, kid, issuer, clock, claims) }
+  return {
+    kid,
+    jwk,
+    sign: (issuer, clock, options = {}) => sign(privateKey, options.kid ?? kid, issuer, clock),
+  }
 }
 
-function sign(
-  key: CryptoKey,
-  kid: string,
-  issuer: string,
-  clock: Clock,
-  claims: Record<string, unknown>,
-): Promise<string> {
-  return new SignJWT({ scope: 'read:me', ...claims })
+function sign(key: CryptoKey, kid: string, issuer: string, clock: Clock): Promise<string> {
+  return new SignJWT({ scope: 'read:me' })
     .setProtectedHeader({ alg: 'ES256', kid, typ: 'at+jwt' })
     .setIssuer(issuer)
     .setAudience(AUDIENCE)
