@@ -66,7 +66,7 @@ export async function startJwksServer(jwks, { delayMs = 0 } = {}) {
     issuer: `${origin}/`,
     jwksUri: `${origin}/.well-known/jwks.json`,
     counts,
-    close: () => new Promise((resolve) => server.close(resolve).closeAllConnections())
+    close: () => new Promise((resolve) => server.close(resolve).closeAllConnections()),
   }
 }
 
@@ -92,6 +92,6 @@ export async function setupBench(options = {}) {
     async cleanup() {
       await jwksServer.close()
       await rm(dir, { recursive: true, force: true })
-    }
+    },
   }
 }

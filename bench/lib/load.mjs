@@ -1,26 +1,39 @@
 // Drive a server with autocannon (in this process) and keep what we report.
 import autocannon from 'autocannon'
+import { otherCpu } from './cpu.mjs'
 
 export const CONNECTIONS = 50
 
-export async function runLoad({ url, token, duration, connections = CONNECTIONS }) {
+/** `pids`: our processes (runner, server); CPU used by any other process is reported as `other`. */
+export async function runLoad({ url, token, duration, connections = CONNECTIONS, pids = [] }) {
   const headers = token ? { authorization: `Bearer ${token}` } : {}
+  const meter = otherCpu([process.pid, ...pids])
   const r = await autocannon({ url, connections, duration, headers })
+  const other = meter()
   return {
     rps: r.requests.average,
     p99: r.latency.p99,
     total: r.requests.total,
     ok: r['2xx'],
     non2xx: r.non2xx,
-    errors: r.errors + r.timeouts
+    errors: r.errors + r.timeouts,
+    other,
   }
 }
 
-/** One request, to check the server answers 200 with the token's `sub` before we measure. */
+/**
+ * Before measuring: the token must get 200 with its `sub`, and for servers
+ * that authenticate (`sub` given) a request without a token must be refused.
+ */
 export async function probe({ url, token, sub }) {
-  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } })
   const text = await res.text()
   if (res.status !== 200) throw new Error(`probe answered ${res.status}: ${text.slice(0, 200)}`)
   const body = JSON.parse(text)
-  if (sub && body.sub !== sub) throw new Error(`probe answered sub=${JSON.stringify(body.sub)}, expected ${sub}`)
+  if (!sub) return
+  if (body.sub !== sub) throw new Error(`probe answered sub=${JSON.stringify(body.sub)}, expected ${sub}`)
+  const anonymous = await fetch(url)
+  await anonymous.arrayBuffer()
+  if (anonymous.status !== 401)
+    throw new Error(`request without a token answered ${anonymous.status}, not 401`)
 }

@@ -1,6 +1,7 @@
 // Shared by the server processes in bench/servers/: configuration from the
 // parent and the "I'm listening on port N" handshake.
 import { readFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 
 /** Parent's config (bench/keys.mjs setupBench) plus this contender's env switches. */
 export function loadConfig() {
@@ -34,4 +35,9 @@ export function listenExpress(app) {
     if (err) throw err
     announce(server.address().port)
   })
+}
+
+/** True when the module at `url` is the script node was started with. */
+export function isMain(url) {
+  return process.argv[1] !== undefined && url === pathToFileURL(process.argv[1]).href
 }

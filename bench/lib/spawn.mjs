@@ -11,7 +11,7 @@ export function startServer(file, env = {}) {
   return new Promise((resolve, reject) => {
     const child = fork(file, [], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc']
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     })
     let output = ''
     const collect = (chunk) => {
@@ -46,6 +46,32 @@ function stop(child) {
 
 /** The most telling line of a crash log: the first "Error"/"error" line, else the first line. */
 function summarize(output) {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean)
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
   return (lines.find((l) => /error/i.test(l)) ?? lines[0] ?? '').slice(0, 300)
+}
+
+/** Run a bench script (cold-start.mjs, memory.mjs) in its own process; resolves with the object it sends. */
+export function runScript(file, { args = [], execArgv = [] } = {}) {
+  return new Promise((resolve) => {
+    const child = fork(file, args, { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] })
+    let output = ''
+    let result
+    child.stderr.on('data', (chunk) => {
+      output = (output + chunk).slice(-4000)
+      process.stderr.write(chunk)
+    })
+    child.on('message', (message) => {
+      result = message
+    })
+    child.on('exit', (code, signal) => {
+      resolve(
+        result ?? {
+          skipped: `${file.split('/').pop()} exited (${signal ?? `code ${code}`}) without a result${output ? `: ${summarize(output)}` : ''}`,
+        },
+      )
+    })
+  })
 }

@@ -15,7 +15,7 @@ const pem = createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', 
 const app = Fastify({ logger: false })
 await app.register(fastifyJwt, {
   secret: { public: pem },
-  verify: { allowedIss: issuer, allowedAud: audience, algorithms: [alg], cache }
+  verify: { allowedIss: issuer, allowedAud: audience, algorithms: [alg], cache },
 })
 app.addHook('onRequest', async (req) => {
   await req.jwtVerify()
