@@ -183,6 +183,26 @@ t.test('app.requireScopes / app.requireAnyScope as onRequest hooks', async (t) =
   t.equal((await call('/pre-handler', token.admin)).statusCode, 200)
 })
 
+t.test('a scope hook for a whole context, as a preHandler hook', async (t) => {
+  const app = Fastify()
+  await app.register(tokenward, pluginOptions(issuer))
+  await app.register(async (admin) => {
+    admin.addHook('preHandler', admin.requireScopes('admin'))
+    admin.get('/admin/users', sub)
+  })
+  t.teardown(() => app.close())
+  assertRefusal(t, await app.inject('/admin/users'), 'TW_MISSING_TOKEN')
+  assertRefusal(
+    t,
+    await app.inject({ url: '/admin/users', headers: bearer(token.readA) }),
+    'TW_INSUFFICIENT_SCOPE',
+    {
+      scope: 'admin',
+    },
+  )
+  t.equal((await app.inject({ url: '/admin/users', headers: bearer(token.admin) })).statusCode, 200)
+})
+
 t.test('requireScopes / requireAnyScope validate their arguments', async (t) => {
   const app = Fastify()
   await app.register(tokenward, pluginOptions(issuer))
