@@ -25,7 +25,7 @@ const HANG = 10_000
 const BOUND = 2000
 const key = await signingKey('key-a')
 
-async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
+async function timed<T>(work: PromiseLike<T>): Promise<{ value: T; ms: number }> {
   const start = performance.now()
   const value = await work
   return { value, ms: performance.now() - start }

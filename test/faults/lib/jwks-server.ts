@@ -40,6 +40,8 @@ export interface JwksServer {
   keys: JSONWebKeySet
   /** `Cache-Control` sent with the JWKS (none when undefined). */
   cacheControl: string | undefined
+  /** Fields overriding the discovery metadata (`{ issuer, jwks_uri }`). */
+  metadata: Record<string, unknown>
   /** Sets the fault of `path` (every path when omitted). */
   fault(mode: Fault, path?: string): void
   /** Requests received on `path` since the start (or the last `resetCounts()`). */
@@ -96,7 +98,8 @@ export async function startJwksServer(keys: JSONWebKeySet): Promise<JwksServer> 
   const body = (path: string): { status: number; text: string } | undefined => {
     if (path === JWKS_PATH) return { status: 200, text: JSON.stringify(api.keys) }
     if (path === DISCOVERY_PATH || path === RFC8414_PATH) {
-      return { status: 200, text: JSON.stringify({ issuer, jwks_uri: `${issuer}${JWKS_PATH}` }) }
+      const metadata = { issuer, jwks_uri: `${issuer}${JWKS_PATH}`, ...api.metadata }
+      return { status: 200, text: JSON.stringify(metadata) }
     }
     return undefined
   }
@@ -148,6 +151,7 @@ export async function startJwksServer(keys: JSONWebKeySet): Promise<JwksServer> 
     jwksUri: `${issuer}${JWKS_PATH}`,
     keys,
     cacheControl: undefined,
+    metadata: {},
     fault(mode, path) {
       if (path === undefined) {
         faults.clear()
