@@ -33,7 +33,13 @@ function coreTarget(name: string, verifier: Verifier): Target {
   }
 }
 
-const base: VerifierOptions = { issuer: ISSUER, audience: AUDIENCE, clientIds: [CLIENT_ID], realm: REALM, now }
+const base: VerifierOptions = {
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  clientIds: [CLIENT_ID],
+  realm: REALM,
+  now,
+}
 
 // Everything is set up before the first test is registered: tap ends the root
 // test (and runs its teardowns) as soon as its queue of subtests is empty.
@@ -59,5 +65,8 @@ void runCorpus(t, coreTarget('core, static jwks', staticVerifier), fx)
 void runCorpus(t, coreTarget('core, jwksUri on 127.0.0.1', remoteVerifier), fx)
 t.test('key fetches', async (t) => {
   t.equal(fetchedAtStart, 1, 'one JWKS fetch at start-up')
-  t.ok(fx.jwksServer.requests.length - fetchedAtStart <= 1, 'unknown kids made at most one refetch (cooldown)')
+  t.ok(
+    fx.jwksServer.requests.length - fetchedAtStart <= 1,
+    'unknown kids made at most one refetch (cooldown)',
+  )
 })

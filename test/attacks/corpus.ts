@@ -44,12 +44,7 @@ const bearerOf =
     bearer(await make(fx))
 
 /** Signs the claims of a good access token with HS* and `secret` through jose. */
-function hmacWithJose(
-  fx: Fixture,
-  secret: Uint8Array,
-  alg = 'HS256',
-  kid = 'rsa-1',
-): Promise<string> {
+function hmacWithJose(fx: Fixture, secret: Uint8Array, alg = 'HS256', kid = 'rsa-1'): Promise<string> {
   return new SignJWT(fx.claims()).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(secret)
 }
 
@@ -83,7 +78,12 @@ function derEcdsa(signature: Uint8Array): string {
 async function tokenOfLength(fx: Fixture, length: number): Promise<string> {
   const signatureLength = 342 // RS256 with a 2048-bit key
   for (let headerPad = 0; headerPad < 4; headerPad += 1) {
-    const header = { alg: 'RS256', typ: 'JWT', kid: 'rsa-1', ...(headerPad ? { p: 'x'.repeat(headerPad) } : {}) }
+    const header = {
+      alg: 'RS256',
+      typ: 'JWT',
+      kid: 'rsa-1',
+      ...(headerPad ? { p: 'x'.repeat(headerPad) } : {}),
+    }
     const headerLength = b64url(JSON.stringify(header)).length
     for (let pad = 0; pad < length; pad += 1) {
       const payloadLength = b64url(JSON.stringify(fx.claims({ pad: 'x'.repeat(pad) }))).length
@@ -186,7 +186,9 @@ const keyConfusion: AttackCase[] = [
     name: 'HS256 signed with the issuer RSA public JWK (JSON bytes) as HMAC secret',
     status: 401,
     code: 'TW_ALG_NOT_ALLOWED',
-    build: bearerOf((fx) => hmacWithJose(fx, new TextEncoder().encode(JSON.stringify(fx.keys.rsa.publicJwk)))),
+    build: bearerOf((fx) =>
+      hmacWithJose(fx, new TextEncoder().encode(JSON.stringify(fx.keys.rsa.publicJwk))),
+    ),
   },
   {
     name: 'HS256 signed with the issuer RSA modulus bytes (JWK "n") as HMAC secret',
@@ -337,8 +339,14 @@ const keySubstitution: AttackCase[] = [
     build: bearerOf(async (fx) => {
       const ps: SigningKey = { ...fx.keys.rsa, alg: 'PS256' }
       // generateKeyPair('RS256') keys are RSASSA-PKCS1-v1_5 only; sign PS256 with a PSS import.
-      const { alg: _alg, key_ops: _ops, ...jwk } = await crypto.subtle.exportKey('jwk', fx.keys.rsa.privateKey)
-      const pss = await crypto.subtle.importKey('jwk', jwk, { name: 'RSA-PSS', hash: 'SHA-256' }, false, ['sign'])
+      const {
+        alg: _alg,
+        key_ops: _ops,
+        ...jwk
+      } = await crypto.subtle.exportKey('jwk', fx.keys.rsa.privateKey)
+      const pss = await crypto.subtle.importKey('jwk', jwk, { name: 'RSA-PSS', hash: 'SHA-256' }, false, [
+        'sign',
+      ])
       return fx.jws({ key: { ...ps, privateKey: pss } })
     }),
   },
@@ -438,7 +446,7 @@ const kidInjection: AttackCase[] = [
     ),
   },
   {
-    name: "kid SQL injection \"' OR 1=1 --\"",
+    name: 'kid SQL injection "\' OR 1=1 --"',
     status: 401,
     code: 'TW_BAD_SIGNATURE',
     build: bearerOf((fx) => fx.jws({ key: fx.keys.evilRsa, header: { kid: "' OR 1=1 --" } })),
@@ -596,14 +604,12 @@ const shapes: AttackCase[] = [
     code: 'TW_MALFORMED_TOKEN',
     build: bearerOf((fx) => fx.jws({ rawHeader: 'alg=RS256' })),
   },
-  ...(['[]', '["RS256"]', '1', '"RS256"', 'null', 'true'] as const).map(
-    (json): AttackCase => ({
-      name: `header JSON is not an object: ${json}`,
-      status: 401,
-      code: 'TW_MALFORMED_TOKEN',
-      build: bearerOf((fx) => fx.jws({ rawHeader: json })),
-    }),
-  ),
+  ...(['[]', '["RS256"]', '1', '"RS256"', 'null', 'true'] as const).map((json): AttackCase => ({
+    name: `header JSON is not an object: ${json}`,
+    status: 401,
+    code: 'TW_MALFORMED_TOKEN',
+    build: bearerOf((fx) => fx.jws({ rawHeader: json })),
+  })),
   ...(['[]', '[{"sub":"user-1"}]', '1893456000', '"user-1"', 'null', 'false'] as const).map(
     (json): AttackCase => ({
       name: `payload JSON is not an object: ${json} (signed by the issuer)`,
@@ -1059,7 +1065,9 @@ const duplicates: AttackCase[] = [
     name: 'two exp keys, future then past (last wins: past)',
     status: 401,
     code: 'TW_EXPIRED',
-    build: bearerOf((fx) => fx.jws({ rawPayload: rawClaims(fx, 'exp', `${NOW_S + 600},"exp":${NOW_S - 600}`) })),
+    build: bearerOf((fx) =>
+      fx.jws({ rawPayload: rawClaims(fx, 'exp', `${NOW_S + 600},"exp":${NOW_S - 600}`) }),
+    ),
   },
 ]
 

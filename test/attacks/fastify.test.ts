@@ -31,7 +31,9 @@ t.teardown(() => {
   process.off('unhandledRejection', onCrash)
 })
 
-async function buildApp(options: Partial<TokenwardFastifyOptions>): Promise<{ app: FastifyInstance; origin: string }> {
+async function buildApp(
+  options: Partial<TokenwardFastifyOptions>,
+): Promise<{ app: FastifyInstance; origin: string }> {
   // Node's default 16 KB header limit would answer the 100 KB cases with 431 before Fastify.
   const app = Fastify({ http: { maxHeaderSize: MAX_HEADER_SIZE } })
   await app.register(tokenward, {
@@ -84,5 +86,8 @@ void runCorpus(t, httpTarget('fastify over real HTTP, static jwks', staticApp.or
 void runCorpus(t, httpTarget('fastify over real HTTP, jwksUri on 127.0.0.1', remoteApp.origin), fx)
 t.test('no crash', async (t) => {
   t.same(crashes, [], 'no uncaught exception or unhandled rejection')
-  t.ok(fx.jwksServer.requests.length >= 1 && fx.jwksServer.requests.length <= 2, 'JWKS fetched at start-up, no refetch storm')
+  t.ok(
+    fx.jwksServer.requests.length >= 1 && fx.jwksServer.requests.length <= 2,
+    'JWKS fetched at start-up, no refetch storm',
+  )
 })

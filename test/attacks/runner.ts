@@ -79,7 +79,8 @@ export async function sendRaw(origin: string, request: AttackRequest): Promise<O
   const headers: [string, string][] = []
   const { authorization } = request
   if (typeof authorization === 'string') headers.push(['Authorization', authorization])
-  else if (authorization !== undefined) for (const value of authorization) headers.push(['Authorization', value])
+  else if (authorization !== undefined)
+    for (const value of authorization) headers.push(['Authorization', value])
   for (const [name, value] of Object.entries(request.headers ?? {})) headers.push([name, value])
   const response: RawResponse = await rawRequest(origin, {
     method: request.method ?? 'GET',
