@@ -48,8 +48,10 @@ export interface KeySet {
   /** Resolves the verification key for a token header (jose's key-getter shape). */
   getKey(header: CompactJWSHeaderParameters, token: FlattenedJWSInput): Promise<KeyInput>
   /**
-   * True while a key with this `kid` is still in the set. A token verified
-   * with a key that has left the set is no longer served from the cache.
+   * True while a key with this `kid` is still in the set and the set is not
+   * due for a refresh. A token verified with a key that has left the set (or
+   * whose keys are older than `cacheMaxAge`) is no longer served from the
+   * cache, so that verifying it again refreshes the keys.
    */
   holds(kid: string | undefined, version: number): boolean
   /** Changes whenever the set's content changes. */
@@ -166,6 +168,15 @@ export class RemoteKeySet implements KeySet {
   }
 
   holds(kid: string | undefined, version: number): boolean {
+    // Keys due for a refresh, or past the stale window, are not known to be held:
+    // a cache hit must not skip what verifying again would do (refresh, or 503).
+    const { now, keys } = this.#init
+    if (
+      now() >= this.#freshUntil &&
+      (!this.#coolingDown() || now() - this.#fetchedAt > keys.staleIfErrorDuration)
+    ) {
+      return false
+    }
     return kid === undefined ? version === this.#version : this.#kids.has(kid)
   }
 
