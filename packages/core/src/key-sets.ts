@@ -282,8 +282,13 @@ export class RemoteKeySet implements KeySet {
     const { issuer, jwksUri, keys, now } = this.#init
     if (jwksUri !== undefined) return jwksUri
     if (this.#jwksUri === undefined || now() >= this.#discoveredUntil) {
-      this.#jwksUri = await discoverJwksUri(issuer, keys.timeoutDuration, this.#abort.signal)
-      this.#discoveredUntil = now() + keys.cacheMaxAge
+      try {
+        this.#jwksUri = await discoverJwksUri(issuer, keys.timeoutDuration, this.#abort.signal)
+        this.#discoveredUntil = now() + keys.cacheMaxAge
+      } catch (error) {
+        // Discovery is down but its last answer is known: try the keys where they were.
+        if (this.#jwksUri === undefined || this.#abort.signal.aborted) throw error
+      }
     }
     return this.#jwksUri
   }

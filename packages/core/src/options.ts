@@ -277,11 +277,19 @@ export function normalizeOptions(options: VerifierOptions): NormalizedOptions {
   if (options.now !== undefined && typeof options.now !== 'function') {
     fail('now', 'must be a function returning milliseconds since the epoch')
   }
+  const jwksUri = options.jwksUri === undefined ? undefined : httpUrl('jwksUri', options.jwksUri)
+  if (options.jwks !== undefined && jwksUri !== undefined) {
+    fail('jwks', 'cannot be combined with "jwksUri": give static keys or their URL, not both')
+  }
   const issuers = stringList('issuer', options.issuer)
+  if (secret === undefined && options.jwks === undefined && options.jwksUri === undefined) {
+    // Keys will be discovered from each issuer: it must be a URL to discover from.
+    for (const issuer of issuers) httpUrl('issuer', issuer)
+  }
   return Object.freeze({
     issuers: Object.freeze(issuers),
     audiences: Object.freeze(stringList('audience', options.audience)),
-    jwksUri: options.jwksUri === undefined ? undefined : httpUrl('jwksUri', options.jwksUri),
+    jwksUri,
     jwks: normalizeJwks(options.jwks),
     algorithms: normalizeAlgorithms(options.algorithms, secret !== undefined),
     secret,

@@ -23,6 +23,7 @@ import type { NormalizedOptions, VerifierOptions } from './options.js'
 import { readScopes, requireScopes } from './scopes.js'
 import type { ScopeRequirement } from './scopes.js'
 import { TokenCache } from './token-cache.js'
+import { deepFreeze, FrozenSet } from './lib/freeze.js'
 
 /**
  * Custom claims of your tokens, for `principal.claims`. Merge into it:
@@ -203,7 +204,10 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
       error.claim === 'aud' &&
       error.reason === 'check_failed'
     ) {
-      refuse(looksLikeIdToken(decoded.payload, config.scopeClaims) ? 'TW_ID_TOKEN' : 'TW_WRONG_AUDIENCE', error)
+      refuse(
+        looksLikeIdToken(decoded.payload, config.scopeClaims) ? 'TW_ID_TOKEN' : 'TW_WRONG_AUDIENCE',
+        error,
+      )
     }
     return refuse(codeForJoseError(error), error)
   }
@@ -240,12 +244,12 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
           : undefined
     return Object.freeze({
       sub: payload.sub as string,
-      scopes: readScopes(payload, config.scopeClaims, challenge),
+      scopes: new FrozenSet(readScopes(payload, config.scopeClaims, challenge)),
       issuer,
       audience,
       ...(clientId === undefined ? {} : { clientId }),
       expiresAt: new Date((payload.exp as number) * 1000),
-      claims: Object.freeze(payload),
+      claims: deepFreeze(payload),
       token,
     })
   }

@@ -560,14 +560,21 @@ t.test('close() during discovery stops it: the fallback document is not asked fo
 })
 
 t.test('a key set issuer that is not a URL fails discovery as unavailable', async (t) => {
+  t.throws(() => createVerifier({ issuer: 'not a url', audience: AUDIENCE }), {
+    name: 'TypeError',
+    message: /^"issuer" option must be an absolute URL/,
+  })
   const events: KeySetEvent[] = []
-  const verifier = createVerifier(
-    { issuer: 'not a url', audience: AUDIENCE, now: () => T0, keys: FAST },
-    { onKeySetEvent: (event) => events.push(event) },
-  )
-  t.teardown(() => verifier.close())
-  const key = await makeKey()
-  await unavailable(t, verifier.verify(await mint(key, { claims: { iss: 'not a url' } })))
+  const keySet = new RemoteKeySet({
+    issuer: 'not a url',
+    jwksUri: undefined,
+    keys: { timeoutDuration: 200, cooldownDuration: 50, cacheMaxAge: 100, staleIfErrorDuration: 1000 },
+    now: () => T0,
+    listener: (event) => events.push(event),
+    challenge: {},
+  })
+  t.teardown(() => keySet.close())
+  await t.rejects(keySet.ready(), { code: 'TW_KEYS_UNAVAILABLE', statusCode: 503 })
   t.equal(events[0]?.type, 'keys-fetch-failed')
 })
 
@@ -641,4 +648,22 @@ t.test('kid-less token after the issuer changed key type: refetch, then every ca
   // ES256 matches no key of the held set: one refetch, which brings two EC keys that both fit
   t.equal((await verifier.verify(await mint(ec2, { claims: { sub: 'ec' } }))).sub, 'ec')
   t.equal(server.count('/jwks'), 2)
+})
+
+t.test('discovery down at refresh time: the last known jwks_uri is used', async (t) => {
+  const { server, verifier, token, clock, events, key, issuer } = await harness(t)
+  await verifier.verify(token)
+  t.same(server.requests, [OIDC, '/jwks'])
+  server.route(OIDC, { status: 500, body: {} })
+  server.route('/jwks', { body: jwksOf(key, await makeKey('k2')) })
+  clock.advance(150) // past cacheMaxAge (100 ms): discovery is due again, and fails
+  const rotated = await mint(key, { claims: { iss: issuer, sub: 'after' } })
+  t.equal((await verifier.verify(rotated)).sub, 'after')
+  t.equal(server.count(OIDC), 2, 'discovery was tried again')
+  t.equal(server.count('/jwks'), 2, 'the keys were still refreshed from the known URL')
+  t.same(
+    events.map((e) => e.type),
+    ['keys-fetched', 'keys-fetched'],
+    'no failure reported: the keys were had',
+  )
 })

@@ -255,7 +255,24 @@ const bad: Array<[string, VerifierOptions, string, RegExp]> = [
   ['realm number', withOption('realm', 1), 'realm', /must be a string/],
   ['resourceMetadata relative', withOption('resourceMetadata', '/meta'), 'resourceMetadata', /absolute URL/],
   ['now not a function', withOption('now', 1700000000000), 'now', /must be a function/],
+  [
+    'jwks with jwksUri',
+    withOption('jwksUri', 'https://issuer.example/jwks'),
+    'jwks',
+    /cannot be combined with "jwksUri"/,
+  ],
+  [
+    'issuer not a URL when keys must be discovered',
+    { issuer: 'my-issuer', audience: AUDIENCE },
+    'issuer',
+    /must be an absolute URL/,
+  ],
 ]
+
+t.test('an issuer that is not a URL is fine when its keys are given', async (t) => {
+  t.doesNotThrow(() => createVerifier({ issuer: 'my-issuer', audience: AUDIENCE, jwks: { keys: [] } }))
+  t.doesNotThrow(() => createVerifier({ issuer: 'my-issuer', audience: AUDIENCE, secret: 'shh' }))
+})
 
 for (const [description, options, option, message] of bad) {
   t.test(`TypeError: ${description}`, async (t) => {

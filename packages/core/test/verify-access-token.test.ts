@@ -73,6 +73,17 @@ t.test('principal: every field, frozen', async (t) => {
     ;(principal as { sub: string }).sub = 'admin'
   }, TypeError)
   t.equal(principal.sub, 'auth0|123')
+  t.throws(() => (principal.scopes as Set<string>).add('admin'), TypeError, 'scopes cannot grow')
+  t.throws(() => (principal.scopes as Set<string>).delete('read:a'), TypeError)
+  t.throws(() => (principal.scopes as Set<string>).clear(), TypeError)
+  t.throws(
+    () => (principal.claims.aud as string[]).push('https://evil.test'),
+    TypeError,
+    'claims deep-frozen',
+  )
+  const again = await verifier.verify({ authorization: `Bearer ${token}` })
+  t.equal(again, principal, 'the cached principal is handed over again')
+  t.same([...again.scopes], ['read:a', 'write:b', 'admin'], 'unchanged by the attempts above')
 })
 
 t.test('principal: string aud, azp as client id, no client id, bare token string', async (t) => {
