@@ -90,11 +90,17 @@ t.test('JWKS turns slow after keys were cached: stale keys served after about th
   server.fault({ slow: HANG })
 
   clock.advance(KEYS.cacheMaxAge)
-  const stale = await timed(fa.me(await key.sign(server.issuer, clock)))
-  assertAccepted(t, stale.value, 'stale keys while the refresh times out')
+  let settled = false
+  const paying = timed(fa.me(await key.sign(server.issuer, clock))).finally(() => (settled = true))
+  while (server.count(JWKS_PATH) < 2) await new Promise((resolve) => setTimeout(resolve, 5))
+  const meanwhile = await fa.me(await key.sign(server.issuer, clock))
+  assertAccepted(t, meanwhile, 'a request during the slow refresh: stale keys at once')
+  t.notOk(settled, 'it did not wait for the refresh')
+
+  const stale = await paying
+  assertAccepted(t, stale.value, 'the request that started the refresh: stale keys after the timeout')
   t.ok(stale.ms < BOUND, `answered after about the timeout (${Math.round(stale.ms)} ms)`)
   t.same([fetchFailures(fa.logs).length, staleWarnings(fa.logs).length], [1, 1], 'one error, one warn')
-
   assertAccepted(t, await fa.me(await key.sign(server.issuer, clock)), 'within the cooldown: stale keys')
   t.equal(server.count(JWKS_PATH), 2, 'pre-warm and one timed-out refresh, no second wait')
 })
