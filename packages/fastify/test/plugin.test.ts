@@ -236,3 +236,34 @@ t.test('close() releases the verifier', async (t) => {
   await app.close()
   t.pass('closed without hanging')
 })
+
+t.test('the verified-token cache through the plugin: exp re-checked, removed keys noticed', async (t) => {
+  const jwks = await startJwksServer(issuer.jwks)
+  t.teardown(() => jwks.close())
+  let clock = NOW
+  const app = await buildApp(
+    pluginOptions(issuer, {
+      jwks: undefined,
+      jwksUri: jwks.url,
+      now: () => clock,
+      keys: { cacheMaxAge: 60_000, cooldownDuration: 1000 },
+    }),
+  )
+  t.teardown(() => app.close())
+
+  const shortLived = await issuer.sign({ exp: NOW_S + 30 })
+  t.equal((await app.inject({ url: '/me', headers: bearer(shortLived) })).statusCode, 200)
+  clock += 60_000
+  assertRefusal(t, await app.inject({ url: '/me', headers: bearer(shortLived) }), 'TW_EXPIRED', {
+    message: 'a cached token past its exp',
+  })
+
+  const token = await issuer.sign()
+  t.equal((await app.inject({ url: '/me', headers: bearer(token) })).statusCode, 200)
+  const other = await createIssuer('ES256', 'other-key')
+  jwks.answer = { jwks: other.jwks } // the issuer drops the key that signed `token`
+  clock += 30 * 60_000
+  assertRefusal(t, await app.inject({ url: '/me', headers: bearer(token) }), 'TW_BAD_SIGNATURE', {
+    message: 'a cached token whose key left the key set, once the keys are due',
+  })
+})
