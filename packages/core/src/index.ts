@@ -7,6 +7,8 @@ export type { BearerErrorCode, TokenwardErrorCode, TokenwardErrorInit } from './
 export { extractBearerToken } from './extract-token.js'
 export { RemoteKeySet, SecretKeySet, StaticKeySet } from './key-sets.js'
 export type { KeySet, KeySetEvent, KeySetListener, RemoteKeySetInit } from './key-sets.js'
+export { keySetLogRecord, refusalLogRecord } from './log-records.js'
+export type { LogRecord } from './log-records.js'
 export { readAuthorization } from './read-authorization.js'
 export type { NodeRequestHeaders } from './read-authorization.js'
 export { ASYMMETRIC_ALGORITHMS, HMAC_ALGORITHMS, normalizeOptions } from './options.js'

@@ -5,7 +5,9 @@
  * neither shows in `JSON.stringify(req)` nor clashes with other properties.
  */
 import type { Response } from 'express'
+import { refusalLogRecord } from '@tokenward/core'
 import type { TokenwardError, Verifier } from '@tokenward/core'
+import { log } from './logger.js'
 import type { TokenwardLogger } from './logger.js'
 
 const CONTEXT = Symbol.for('@tokenward/express.context')
@@ -37,9 +39,6 @@ export function refuse(
   error: TokenwardError,
 ): TokenwardError {
   if (!response.headersSent) response.set(error.headers)
-  logger?.info(
-    { tokenward: { code: error.code, statusCode: error.statusCode } },
-    'tokenward: request refused',
-  )
+  if (logger !== undefined) log(logger, refusalLogRecord(error))
   return error
 }

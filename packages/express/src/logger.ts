@@ -2,7 +2,7 @@
  * Logging. Core never logs; this adapter logs through the pino-compatible
  * `logger` option, always with the error `code`, never the token.
  */
-import type { KeySetEvent } from '@tokenward/core'
+import type { LogRecord } from '@tokenward/core'
 
 /**
  * A pino-compatible logger: each method is called as `logger.info(object, message)`.
@@ -38,27 +38,7 @@ export function validateLogger(value: unknown): TokenwardLogger | undefined {
   return value as TokenwardLogger
 }
 
-/** Logs a key-set event at its level (the same lines as `@tokenward/fastify`). */
-export function logKeySetEvent(logger: TokenwardLogger, event: KeySetEvent): void {
-  switch (event.type) {
-    case 'keys-fetched':
-      logger.debug(
-        { tokenward: { issuer: event.issuer, keyCount: event.keyCount } },
-        'tokenward: keys fetched',
-      )
-      return
-    case 'keys-fetch-failed':
-      logger.error(
-        {
-          tokenward: { issuer: event.issuer, servingStale: event.servingStale, reason: event.error.message },
-        },
-        'tokenward: fetching the issuer keys failed',
-      )
-      return
-    case 'keys-stale':
-      logger.warn(
-        { tokenward: { issuer: event.issuer, ageMs: event.ageMs } },
-        'tokenward: serving stale issuer keys while the issuer is unavailable',
-      )
-  }
+/** Writes a record of `@tokenward/core` (the same lines as `@tokenward/fastify`). */
+export function log(logger: TokenwardLogger, record: LogRecord): void {
+  logger[record.level](record.data, record.message)
 }

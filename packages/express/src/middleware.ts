@@ -5,10 +5,16 @@
  * only reads the request and hands refusals to `next(err)`.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express'
-import { createVerifier, isTokenwardError, readAuthorization, TokenwardError } from '@tokenward/core'
+import {
+  createVerifier,
+  isTokenwardError,
+  keySetLogRecord,
+  readAuthorization,
+  TokenwardError,
+} from '@tokenward/core'
 import type { AccessTokenPrincipal, Verifier, VerifierHooks, VerifierOptions } from '@tokenward/core'
 import { refuse, setContext } from './context.js'
-import { logKeySetEvent, validateLogger } from './logger.js'
+import { log, validateLogger } from './logger.js'
 import type { TokenwardLogger } from './logger.js'
 
 declare global {
@@ -80,7 +86,7 @@ export function tokenward(options: TokenwardExpressOptions): TokenwardMiddleware
   if (typeof optional !== 'boolean') throw new TypeError('"optional" option must be a boolean')
   const logger = validateLogger(loggerOption)
   const hooks: VerifierHooks =
-    logger === undefined ? {} : { onKeySetEvent: (event) => logKeySetEvent(logger, event) }
+    logger === undefined ? {} : { onKeySetEvent: (event) => log(logger, keySetLogRecord(event)) }
   const verifier = createVerifier(verifierOptions, hooks)
   const context = Object.freeze({ verifier, logger })
 

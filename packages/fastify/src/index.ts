@@ -17,13 +17,15 @@ import type {
 import {
   createVerifier,
   isTokenwardError,
+  keySetLogRecord,
   normalizeScopeRequirement,
   readAuthorization,
+  refusalLogRecord,
   TokenwardError,
 } from '@tokenward/core'
 import type {
   AccessTokenPrincipal,
-  KeySetEvent,
+  LogRecord,
   ScopeRequirement,
   Verifier,
   VerifierOptions,
@@ -62,34 +64,14 @@ declare module 'fastify' {
   }
 }
 
-function logKeySetEvent(log: FastifyBaseLogger, event: KeySetEvent): void {
-  switch (event.type) {
-    case 'keys-fetched':
-      log.debug({ tokenward: { issuer: event.issuer, keyCount: event.keyCount } }, 'tokenward: keys fetched')
-      return
-    case 'keys-fetch-failed':
-      log.error(
-        {
-          tokenward: { issuer: event.issuer, servingStale: event.servingStale, reason: event.error.message },
-        },
-        'tokenward: fetching the issuer keys failed',
-      )
-      return
-    case 'keys-stale':
-      log.warn(
-        { tokenward: { issuer: event.issuer, ageMs: event.ageMs } },
-        'tokenward: serving stale issuer keys while the issuer is unavailable',
-      )
-  }
+function log(logger: FastifyBaseLogger, record: LogRecord): void {
+  logger[record.level](record.data, record.message)
 }
 
 function refuse(request: FastifyRequest, reply: FastifyReply, error: TokenwardError): TokenwardError {
   // Headers go on the reply too, so that a user's setErrorHandler keeps the challenge.
   reply.headers(error.headers)
-  request.log.info(
-    { tokenward: { code: error.code, statusCode: error.statusCode } },
-    'tokenward: request refused',
-  )
+  log(request.log, refusalLogRecord(error))
   return error
 }
 
@@ -160,7 +142,9 @@ function scopeList(method: string, scopes: string[]): string[] {
 }
 
 const tokenward: FastifyPluginAsync<TokenwardFastifyOptions> = async (fastify, options) => {
-  const verifier = createVerifier(options, { onKeySetEvent: (event) => logKeySetEvent(fastify.log, event) })
+  const verifier = createVerifier(options, {
+    onKeySetEvent: (event) => log(fastify.log, keySetLogRecord(event)),
+  })
 
   fastify.decorateRequest('auth', null)
   fastify.decorate('tokenward', verifier)
