@@ -86,6 +86,11 @@ export interface Verifier {
 
 const REGISTERED_TIME_CLAIMS = ['exp', 'nbf', 'iat'] as const
 
+/** `aud` of the right type (RFC 7519 §4.1.3): a string or an array of strings. */
+function isAudience(aud: unknown): boolean {
+  return typeof aud === 'string' || (Array.isArray(aud) && aud.every((item) => typeof item === 'string'))
+}
+
 function codeForJoseError(error: unknown): TokenwardErrorCode {
   if (error instanceof errors.JWTExpired) return 'TW_EXPIRED'
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -204,6 +209,7 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
       error.claim === 'aud' &&
       error.reason === 'check_failed'
     ) {
+      if (!isAudience(decoded.payload.aud)) refuse('TW_MALFORMED_TOKEN', error)
       refuse(
         looksLikeIdToken(decoded.payload, config.scopeClaims) ? 'TW_ID_TOKEN' : 'TW_WRONG_AUDIENCE',
         error,
@@ -233,9 +239,7 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
 
   const principalOf = (token: string, payload: JWTPayload, issuer: string): AccessTokenPrincipal => {
     const { aud } = payload
-    const audience = Object.freeze(
-      typeof aud === 'string' ? [aud] : (aud as unknown[]).filter((a): a is string => typeof a === 'string'),
-    )
+    const audience = Object.freeze(typeof aud === 'string' ? [aud] : [...(aud as string[])])
     const clientId =
       typeof payload.client_id === 'string'
         ? payload.client_id
@@ -259,6 +263,9 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
       const value = payload[claim]
       if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value)))
         refuse('TW_MALFORMED_TOKEN')
+    }
+    if (!isAudience(payload.aud) || (payload.jti !== undefined && typeof payload.jti !== 'string')) {
+      refuse('TW_MALFORMED_TOKEN')
     }
     if (typeof payload.sub !== 'string' || payload.sub === '')
       refuse(payload.sub === undefined ? 'TW_MISSING_CLAIM' : 'TW_MALFORMED_TOKEN')

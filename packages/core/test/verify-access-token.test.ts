@@ -94,9 +94,19 @@ t.test('principal: string aud, azp as client id, no client id, bare token string
   const none = await verifier.verify(await mint(key, { claims: { client_id: 42 } }))
   t.equal(none.clientId, undefined, 'a non-string client_id is not a client id')
   t.notOk(Object.hasOwn(none, 'clientId'))
-  const mixed = await verifier.verify(await mint(key, { claims: { aud: [AUDIENCE, 7] } }))
-  t.same(mixed.audience, [AUDIENCE], 'non-string audiences are left out')
-  t.equal(mixed.scopes.size, 1)
+  // A registered claim of the wrong type is malformed (DESIGN.md, step 7), even when the audience matches.
+  await refused(
+    t,
+    verifier.verify(await mint(key, { claims: { aud: [AUDIENCE, 7] } })),
+    'TW_MALFORMED_TOKEN',
+    invalidToken(DESCRIPTIONS.MALFORMED),
+  )
+  await refused(
+    t,
+    verifier.verify(await mint(key, { claims: { jti: 7 } })),
+    'TW_MALFORMED_TOKEN',
+    invalidToken(DESCRIPTIONS.MALFORMED),
+  )
 })
 
 t.test('verifier exposes its frozen options and challenge', async (t) => {
@@ -263,8 +273,8 @@ t.test('claims: sub, aud, iss', async (t) => {
   await refused(
     t,
     verifier.verify(await mint(key, { claims: { aud: { id: AUDIENCE } } })),
-    'TW_WRONG_AUDIENCE',
-    invalidToken(DESCRIPTIONS.AUDIENCE),
+    'TW_MALFORMED_TOKEN',
+    invalidToken(DESCRIPTIONS.MALFORMED),
   )
   await refused(
     t,
