@@ -108,7 +108,7 @@ export interface TokenwardErrorInit extends ChallengeContext {
   readonly cause?: unknown
   /** Scopes the request needed (`TW_INSUFFICIENT_SCOPE`); listed in the challenge. */
   readonly scope?: readonly string[]
-  /** Seconds after which a retry makes sense (`TW_KEYS_UNAVAILABLE`); default 30. */
+  /** Seconds after which a retry makes sense (`TW_KEYS_UNAVAILABLE`); default (and when not finite) 30. */
   readonly retryAfter?: number
 }
 
@@ -140,7 +140,8 @@ export class TokenwardError extends Error {
     this.scope = init.scope
     const headers: Record<string, string> = {}
     if (spec.statusCode === 503) {
-      headers['Retry-After'] = String(Math.max(1, Math.ceil(init.retryAfter ?? 30)))
+      const retryAfter = Number.isFinite(init.retryAfter) ? (init.retryAfter as number) : 30
+      headers['Retry-After'] = String(Math.max(1, Math.ceil(retryAfter)))
     } else {
       headers['WWW-Authenticate'] = challengeFor(spec.error, spec.description, init)
     }

@@ -155,6 +155,7 @@ export class RemoteKeySet implements KeySet {
   #freshUntil = -Infinity
   #lastAttemptAt = -Infinity
   #failing = false
+  #staleReported = false
   #pending: Promise<void> | undefined
   #jwksUri: string | undefined
   #discoveredUntil = -Infinity
@@ -219,8 +220,14 @@ export class RemoteKeySet implements KeySet {
     }
     const local = this.#local
     if (local === undefined) throw this.#unavailable()
-    const age = this.#init.now() - this.#fetchedAt
-    if (age > this.#init.keys.staleIfErrorDuration) throw this.#unavailable()
+    const { now, keys, issuer, listener } = this.#init
+    const age = now() - this.#fetchedAt
+    if (age > keys.staleIfErrorDuration) throw this.#unavailable()
+    if (now() >= this.#freshUntil && !this.#staleReported) {
+      // Reported when stale keys are first served, once until a fetch succeeds again.
+      this.#staleReported = true
+      listener?.({ type: 'keys-stale', issuer, ageMs: age })
+    }
     return local
   }
 
@@ -251,15 +258,13 @@ export class RemoteKeySet implements KeySet {
       if (!isKeySet(body)) throw new KeyFetchError(`${url} is not a JSON Web Key Set`, url)
       this.#install(body, maxAge)
       this.#failing = false
+      this.#staleReported = false
       listener?.({ type: 'keys-fetched', issuer, url, keyCount: body.keys.length })
     } catch (cause) {
       const error = cause instanceof Error ? cause : new KeyFetchError(String(cause), issuer)
       const servingStale = this.#local !== undefined && now() - this.#fetchedAt <= keys.staleIfErrorDuration
       // One report per failure streak, so a down issuer does not flood the logs.
       if (!this.#failing) listener?.({ type: 'keys-fetch-failed', issuer, error, servingStale })
-      if (!this.#failing && servingStale) {
-        listener?.({ type: 'keys-stale', issuer, ageMs: now() - this.#fetchedAt })
-      }
       this.#failing = true
     }
   }

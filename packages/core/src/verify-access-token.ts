@@ -273,6 +273,8 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
     // jose checks `iat` against the clock only with maxTokenAge; DESIGN.md wants it always.
     if (payload.iat !== undefined && payload.iat * 1000 > now + tolerance) refuse('TW_NOT_YET_VALID')
     const validFrom = Math.max(payload.nbf ?? -Infinity, payload.iat ?? -Infinity) * 1000 - tolerance
+    // An `exp` beyond what a Date holds (1e300) would hand handlers an Invalid Date.
+    if (Number.isNaN(new Date((payload.exp as number) * 1000).getTime())) refuse('TW_MALFORMED_TOKEN')
     const exp = (payload.exp as number) * 1000 + tolerance
     const maxAge =
       config.maxTokenAge === undefined

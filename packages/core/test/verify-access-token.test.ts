@@ -597,3 +597,16 @@ t.test('a clock that throws still yields a typed refusal, never a raw error', as
   )
   t.match((error.cause as Error).message, /clock unavailable/, 'the original error is kept as cause')
 })
+
+t.test(
+  'an exp beyond what a Date can hold is malformed, not an Invalid Date handed to handlers',
+  async (t) => {
+    const { key, verifier } = await setup(t)
+    await refused(
+      t,
+      verifier.verify(await mint(key, { claims: { exp: 1e300 } })),
+      'TW_MALFORMED_TOKEN',
+      invalidToken(DESCRIPTIONS.MALFORMED),
+    )
+  },
+)
