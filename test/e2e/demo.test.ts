@@ -34,10 +34,22 @@ for (const adapter of ['fastify', 'express'] as const) {
       t.equal(cells[2], status, `${kind}: status`)
       t.equal(cells[3], code, `${kind}: code`)
     }
-    t.match(lines.find((l) => l.startsWith('access token (user, code flow)')), /sub=alice scopes=.*read:appointments/)
-    t.match(lines.find((l) => l.startsWith('ID token')), /An ID token was sent; this API needs an access token/)
-    t.match(lines.find((l) => l.startsWith('access token, missing scope')), /needs scope="read:appointments"/)
-    t.match(lines.find((l) => l.startsWith('no token  ')), /WWW-Authenticate: Bearer realm="appointments-api"$/)
+    t.match(
+      lines.find((l) => l.startsWith('access token (user, code flow)')),
+      /sub=alice scopes=.*read:appointments/,
+    )
+    t.match(
+      lines.find((l) => l.startsWith('ID token')),
+      /An ID token was sent; this API needs an access token/,
+    )
+    t.match(
+      lines.find((l) => l.startsWith('access token, missing scope')),
+      /needs scope="read:appointments"/,
+    )
+    t.match(
+      lines.find((l) => l.startsWith('no token  ')),
+      /WWW-Authenticate: Bearer realm="appointments-api"$/,
+    )
     t.match(stdout, /10\/10 answers as expected/)
   })
 }
