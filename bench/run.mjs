@@ -58,7 +58,7 @@ for (let round = 0; round < rounds; round++) {
   const order = round % 2 ? [...live].reverse() : live
   for (const entry of order) {
     const { url, child } = entry.server
-    const r = await runLoad({ url, token: entry.token, duration, pids: [child.pid] })
+    const r = await runLoad({ url, token: entry.token, duration, serverPid: child.pid })
     entry.runs.push(r)
     log(
       `round ${round + 1}/${rounds} ${entry.contender.name}: ${Math.round(r.rps)} req/s, p99 ${r.p99} ms${r.non2xx || r.errors ? `, ${r.non2xx} non-2xx, ${r.errors} errors` : ''}`,

@@ -1,6 +1,9 @@
-// How much CPU did processes other than ours use while we measured? Read from
-// /proc (Linux); elsewhere the meter reports null. Steal time counts as theirs.
+// CPU accounting from /proc (Linux; elsewhere every figure is null): how much
+// CPU the measured server used, and how much went to processes other than
+// ours (steal time counts as theirs) while we measured.
 import { readFileSync } from 'node:fs'
+
+const TICK_SECONDS = 0.01 // USER_HZ is 100 on Linux
 
 function machineTicks() {
   const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
@@ -19,22 +22,33 @@ function processTicks(pid) {
   return Number(fields[11]) + Number(fields[12]) // utime + stime
 }
 
-/** Start metering; the returned function gives the share (0–1) of all CPUs used by others since. */
-export function otherCpu(pids) {
+/**
+ * Start metering. The returned function gives `other` (share 0–1 of all CPUs
+ * used by processes other than the runner and the server) and `serverSeconds`
+ * (CPU time the server used).
+ */
+export function cpuMeter(serverPid) {
+  const none = () => ({ other: null, serverSeconds: null })
   try {
-    const own = () => pids.reduce((sum, pid) => sum + processTicks(pid), 0)
-    const start = machineTicks()
-    const startOwn = own()
+    const snapshot = () => ({
+      machine: machineTicks(),
+      runner: processTicks(process.pid),
+      server: serverPid ? processTicks(serverPid) : 0,
+    })
+    const start = snapshot()
     return () => {
       try {
-        const end = machineTicks()
-        const total = end.total - start.total
-        return total > 0 ? Math.max(0, end.busy - start.busy - (own() - startOwn)) / total : null
+        const end = snapshot()
+        const total = end.machine.total - start.machine.total
+        const server = end.server - start.server
+        const ours = end.runner - start.runner + server
+        const other = total > 0 ? Math.max(0, end.machine.busy - start.machine.busy - ours) / total : null
+        return { other, serverSeconds: serverPid ? server * TICK_SECONDS : null }
       } catch {
-        return null // a process of ours has gone away
+        return none() // the server has gone away
       }
     }
   } catch {
-    return () => null
+    return none
   }
 }

@@ -1,15 +1,18 @@
 // Drive a server with autocannon (in this process) and keep what we report.
 import autocannon from 'autocannon'
-import { otherCpu } from './cpu.mjs'
+import { cpuMeter } from './cpu.mjs'
 
 export const CONNECTIONS = 50
 
-/** `pids`: our processes (runner, server); CPU used by any other process is reported as `other`. */
-export async function runLoad({ url, token, duration, connections = CONNECTIONS, pids = [] }) {
+/**
+ * `serverPid`: to report the server's CPU time per request (`cpuPerRequest`,
+ * µs) and the share of the machine used by other processes (`other`).
+ */
+export async function runLoad({ url, token, duration, connections = CONNECTIONS, serverPid }) {
   const headers = token ? { authorization: `Bearer ${token}` } : {}
-  const meter = otherCpu([process.pid, ...pids])
+  const meter = cpuMeter(serverPid)
   const r = await autocannon({ url, connections, duration, headers })
-  const other = meter()
+  const { other, serverSeconds } = meter()
   return {
     rps: r.requests.average,
     p99: r.latency.p99,
@@ -18,6 +21,7 @@ export async function runLoad({ url, token, duration, connections = CONNECTIONS,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
     other,
+    cpuPerRequest: serverSeconds == null ? null : (serverSeconds * 1e6) / r.requests.total,
   }
 }
 

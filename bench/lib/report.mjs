@@ -8,6 +8,7 @@ const pct = (n) => (n == null ? '—' : `${Math.round(n * 100)}%`)
 const x = (n) => (n == null ? '—' : `${n.toFixed(2)}×`)
 
 export function median(values) {
+  if (!values.length) return null
   const v = [...values].sort((a, b) => a - b)
   const m = v.length >> 1
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2
@@ -33,6 +34,7 @@ export function summarize(rows) {
       rps: best.rps,
       p99: best.p99,
       other: best.other,
+      cpu: median(runs.map((r) => r.cpuPerRequest).filter((c) => c != null)),
       median: median(runs.map((r) => r.rps)),
       non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
       errors: runs.reduce((n, r) => n + r.errors, 0),
@@ -70,27 +72,27 @@ const clean = (s) => s && s.non2xx === 0 && s.errors === 0
 export function loadReport({ summary, skipped, method }) {
   const out = []
   out.push(
-    '| contender | alg | req/s | median req/s | p99 (ms) | × no-auth | all 200? | other CPU | configuration |',
+    '| contender | alg | req/s | median req/s | p99 (ms) | server CPU µs/req | × no-auth | all 200? | other CPU | configuration |',
   )
-  out.push('|---|---|--:|--:|--:|--:|---|--:|---|')
+  out.push('|---|---|--:|--:|--:|--:|--:|---|--:|---|')
   for (const [name, s] of summary) {
     const check = clean(s)
       ? `yes (${int(s.total)})`
       : `**NO: ${int(s.non2xx)} non-2xx, ${int(s.errors)} errors**`
     out.push(
-      `| ${name} | ${s.contender.alg ?? '—'} | ${int(s.rps)} | ${int(s.median)} | ${s.p99} | ${x(ratio(summary, name, s.contender.baseline))} | ${check} | ${pct(s.other)} | ${s.contender.note} |`,
+      `| ${name} | ${s.contender.alg ?? '—'} | ${int(s.rps)} | ${int(s.median)} | ${s.p99} | ${s.cpu == null ? '—' : s.cpu.toFixed(1)} | ${x(ratio(summary, name, s.contender.baseline))} | ${check} | ${pct(s.other)} | ${s.contender.note} |`,
     )
   }
   for (const { contender, reason } of skipped) {
     out.push(
-      `| ${contender.name} | ${contender.alg ?? '—'} | not run | | | | | | ${reason.replaceAll('|', '\\|')} |`,
+      `| ${contender.name} | ${contender.alg ?? '—'} | not run | | | | | | | ${reason.replaceAll('|', '\\|')} |`,
     )
   }
   out.push(
     '',
     `${method.statistic} × no-auth (from req/s): against fastify-noauth for Fastify rows, express-noauth for Express rows.`,
     '',
-    `other CPU: share of the machine's CPU used by processes other than the runner and that server during the best round (steal included); ${interference(summary)}`,
+    `server CPU µs/req: the server process's CPU time (user + system, from /proc) divided by the requests it answered, median over rounds; unlike req/s it does not depend on how fast the load generator is. other CPU: share of the machine's CPU used by processes other than the runner and that server during the best round (steal included); ${interference(summary)}`,
   )
 
   out.push('', '| target | measured | verdict |', '|---|--:|---|')
