@@ -9,7 +9,7 @@ import { TokenwardError } from './errors.js'
 import type { ChallengeContext } from './challenge.js'
 
 /** `Bearer` + 1*SP + token68 (RFC 9110 §11.2): the only accepted form. */
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
+export const BEARER_CREDENTIALS = /^bearer +([A-Za-z0-9\-._~+/]+=*)$/i
 /** A header that starts with the Bearer scheme, whatever follows. */
 const BEARER_SCHEME = /^bearer(?:[\s,]|$)/i
 /** A Bearer scheme anywhere in a list of challenges/credentials. */
@@ -39,7 +39,7 @@ export function extractBearerToken(
   if (value === undefined) throw new TokenwardError('TW_MISSING_TOKEN', context)
   const header = value.trim()
   if (header === '') throw new TokenwardError('TW_MISSING_TOKEN', context)
-  const match = BEARER.exec(header)
+  const match = BEARER_CREDENTIALS.exec(header)
   if (match !== null) return match[1] as string
   if (BEARER_SCHEME.test(header) || BEARER_IN_LIST.test(header)) {
     throw new TokenwardError('TW_INVALID_REQUEST', context)

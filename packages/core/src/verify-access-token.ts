@@ -15,7 +15,7 @@ import { classifyToken, decodeToken, looksLikeIdToken } from './classify-token.j
 import type { DecodedToken } from './classify-token.js'
 import { TokenwardError } from './errors.js'
 import type { TokenwardErrorCode } from './errors.js'
-import { extractBearerToken } from './extract-token.js'
+import { BEARER_CREDENTIALS, extractBearerToken } from './extract-token.js'
 import { RemoteKeySet, SecretKeySet, StaticKeySet } from './key-sets.js'
 import type { KeySet, KeySetListener } from './key-sets.js'
 import { normalizeOptions } from './options.js'
@@ -76,6 +76,13 @@ export interface Verifier {
    * @throws {TokenwardError} with the code of the first failed check.
    */
   verify(request: VerifiableRequest | string): Promise<AccessTokenPrincipal>
+  /**
+   * The principal of a token that was verified before and is still cached and
+   * valid, synchronously; `undefined` otherwise (then call {@link verify},
+   * which also says why a token is refused). Never throws. This is the hot
+   * path of the adapters: no promise, no crypto, no parsing.
+   */
+  cached(authorization: string | readonly string[] | undefined): AccessTokenPrincipal | undefined
   /** {@link requireScopes} with this verifier's challenge parameters. */
   requireScopes(principal: AccessTokenPrincipal, requirement: ScopeRequirement): void
   /** Fetches every issuer's keys now; rejects with `TW_KEYS_UNAVAILABLE` when one cannot be had. */
@@ -336,6 +343,11 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
         if (error instanceof TokenwardError) throw error
         return refuse('TW_MALFORMED_TOKEN', error)
       }
+    },
+    cached(authorization) {
+      if (cache === undefined || typeof authorization !== 'string') return undefined
+      const match = BEARER_CREDENTIALS.exec(authorization)
+      return match === null ? undefined : cache.get(match[1] as string, config.now())
     },
     requireScopes(principal, requirement) {
       requireScopes(principal, requirement, challenge)

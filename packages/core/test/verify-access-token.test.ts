@@ -610,3 +610,33 @@ t.test(
     )
   },
 )
+
+t.test('cached(): the synchronous hit path of the adapters', async (t) => {
+  const { key, clock, verifier } = await setup(t)
+  const token = await mint(key)
+  t.equal(verifier.cached(`Bearer ${token}`), undefined, 'not verified yet: undefined, nothing thrown')
+  const principal = await verifier.verify({ authorization: `Bearer ${token}` })
+  t.equal(verifier.cached(`Bearer ${token}`), principal, 'then the same frozen principal, synchronously')
+  t.equal(verifier.cached(`bearer   ${token}`), principal, 'scheme case and spaces as in verify()')
+  t.equal(verifier.cached(undefined), undefined, 'no header')
+  t.equal(verifier.cached([`Bearer ${token}`, `Bearer ${token}`]), undefined, 'two headers: left to verify()')
+  t.equal(verifier.cached(`Basic ${token}`), undefined, 'another scheme')
+  clock.advance(3_600_000)
+  t.equal(verifier.cached(`Bearer ${token}`), undefined, 'an expired entry is not served')
+  await refused(
+    t,
+    verifier.verify({ authorization: `Bearer ${token}` }),
+    'TW_EXPIRED',
+    invalidToken(DESCRIPTIONS.EXPIRED),
+  )
+  const uncached = createVerifier({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    jwks: jwksOf(key),
+    cache: false,
+    now: () => T0,
+  })
+  t.teardown(() => uncached.close())
+  await uncached.verify(await mint(key))
+  t.equal(uncached.cached(`Bearer ${await mint(key)}`), undefined, 'cache: false never has a hit')
+})

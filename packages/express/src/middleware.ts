@@ -90,29 +90,31 @@ export function tokenward(options: TokenwardExpressOptions): TokenwardMiddleware
   const verifier = createVerifier(verifierOptions, hooks)
   const context = Object.freeze({ verifier, logger })
 
-  const middleware = async function tokenwardAuthenticate(
-    req: Request,
-    res: Response,
-    next: NextFunction,
-  ): Promise<void> {
+  const refused = (cause: unknown, res: Response, next: NextFunction): void => {
+    const error = isTokenwardError(cause)
+      ? cause
+      : new TokenwardError('TW_MALFORMED_TOKEN', { ...verifier.challenge, cause })
+    if (optional && error.code === 'TW_MISSING_TOKEN') return next()
+    next(refuse(res, logger, error))
+  }
+
+  // Not async: a token already in the verifier's cache goes through synchronously.
+  const middleware = function tokenwardAuthenticate(req: Request, res: Response, next: NextFunction): void {
     setContext(req, context)
-    req.auth = null
-    let principal: AccessTokenPrincipal
-    try {
-      principal = await verifier.verify({
-        authorization: readAuthorization(req),
-        method: req.method,
-        url: req.originalUrl,
-      })
-    } catch (cause) {
-      const error = isTokenwardError(cause)
-        ? cause
-        : new TokenwardError('TW_MALFORMED_TOKEN', { ...verifier.challenge, cause })
-      if (optional && error.code === 'TW_MISSING_TOKEN') return next()
-      return next(refuse(res, logger, error))
+    const authorization = readAuthorization(req)
+    const cached = verifier.cached(authorization)
+    if (cached !== undefined) {
+      req.auth = cached
+      return next()
     }
-    req.auth = principal
-    next()
+    req.auth = null
+    verifier.verify({ authorization, method: req.method, url: req.originalUrl }).then(
+      (principal) => {
+        req.auth = principal
+        next()
+      },
+      (cause: unknown) => refused(cause, res, next),
+    )
   }
 
   return Object.defineProperties(middleware, {

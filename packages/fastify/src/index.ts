@@ -12,7 +12,9 @@ import type {
   FastifyPluginAsync,
   FastifyReply,
   FastifyRequest,
+  HookHandlerDoneFunction,
   onRequestHookHandler,
+  preParsingHookHandler,
 } from 'fastify'
 import {
   createVerifier,
@@ -81,29 +83,63 @@ function asTokenwardError(verifier: Verifier, error: unknown): TokenwardError {
     : new TokenwardError('TW_MALFORMED_TOKEN', { ...verifier.challenge, cause: error })
 }
 
-async function authenticate(
+/** Lets the request through with `principal`, unless the route's scopes refuse it. */
+function admit(
   verifier: Verifier,
   route: CompiledRouteAuth,
   request: FastifyRequest,
   reply: FastifyReply,
-): Promise<void> {
-  try {
-    request.auth = await verifier.verify({
-      authorization: readAuthorization(request.raw),
-      method: request.method,
-      url: request.url,
-    })
-    if (route.requirement !== undefined) verifier.requireScopes(request.auth, route.requirement)
-  } catch (cause) {
-    const error = asTokenwardError(verifier, cause)
-    if (route.optional && error.code === 'TW_MISSING_TOKEN') return
-    throw refuse(request, reply, error)
+  principal: AccessTokenPrincipal,
+  done: HookHandlerDoneFunction,
+): void {
+  request.auth = principal
+  if (route.requirement !== undefined) {
+    try {
+      verifier.requireScopes(principal, route.requirement)
+    } catch (cause) {
+      return deny(verifier, route, request, reply, cause, done)
+    }
   }
+  done()
+}
+
+/** Refuses the request, or lets it through without a principal on an optional route. */
+function deny(
+  verifier: Verifier,
+  route: CompiledRouteAuth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cause: unknown,
+  done: HookHandlerDoneFunction,
+): void {
+  const error = asTokenwardError(verifier, cause)
+  if (route.optional && error.code === 'TW_MISSING_TOKEN') return done()
+  done(refuse(request, reply, error))
+}
+
+/**
+ * Authenticates a request. Callback style, not async: a token already in the
+ * verifier's cache is admitted synchronously, with no promise on the way.
+ */
+function authenticate(
+  verifier: Verifier,
+  route: CompiledRouteAuth,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  const authorization = readAuthorization(request.raw)
+  const cached = verifier.cached(authorization)
+  if (cached !== undefined) return admit(verifier, route, request, reply, cached, done)
+  verifier.verify({ authorization, method: request.method, url: request.url }).then(
+    (principal) => admit(verifier, route, request, reply, principal, done),
+    (cause: unknown) => deny(verifier, route, request, reply, cause, done),
+  )
 }
 
 function authenticator(verifier: Verifier, route: CompiledRouteAuth): onRequestHookHandler {
-  return async function tokenwardAuthenticate(request, reply) {
-    await authenticate(verifier, route, request, reply)
+  return function tokenwardAuthenticate(request, reply, done) {
+    authenticate(verifier, route, request, reply, done)
   }
 }
 
@@ -114,20 +150,24 @@ const kCompiled = Symbol('tokenward.compiled')
  * Fails closed for the routes of this context that `onRoute` never saw: those
  * added before the plugin had loaded (`app.register(tokenward)` without
  * `await`, then `app.get(…)`). Their `config.auth` is compiled per request.
+ * A `preParsing` hook, so that it runs after the routes' own authenticator:
+ * an authenticated request passes with one property read.
  */
-function guard(verifier: Verifier): onRequestHookHandler {
-  // Callback style, not async: on the hot path (a compiled route) it costs one property read.
-  return function tokenwardGuard(request, reply, done) {
+function guard(verifier: Verifier): preParsingHookHandler {
+  return function tokenwardGuard(request, reply, payload, done) {
+    if (request.auth !== null) return done(null, payload)
     const config = request.routeOptions.config as { auth?: unknown; [kCompiled]?: true }
-    if (config[kCompiled] === true || request.is404) return done()
+    if (config[kCompiled] === true || request.is404) return done(null, payload)
     let route: CompiledRouteAuth | undefined
     try {
       route = compileRouteAuth(config.auth, `${request.method} ${request.routeOptions.url}`)
     } catch (error) {
       return done(error as Error)
     }
-    if (route === undefined) return done()
-    authenticate(verifier, route, request, reply).then(() => done(), done)
+    if (route === undefined) return done(null, payload)
+    authenticate(verifier, route, request, reply, (error) =>
+      error === undefined ? done(null, payload) : done(error),
+    )
   }
 }
 
@@ -174,7 +214,7 @@ const tokenward: FastifyPluginAsync<TokenwardFastifyOptions> = async (fastify, o
       existing === undefined ? [hook] : [hook, ...(Array.isArray(existing) ? existing : [existing])]
   })
 
-  fastify.addHook('onRequest', guard(verifier))
+  fastify.addHook('preParsing', guard(verifier))
 
   fastify.addHook('onReady', async () => {
     try {
