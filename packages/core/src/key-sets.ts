@@ -183,7 +183,11 @@ export class RemoteKeySet implements KeySet {
 
   async ready(): Promise<void> {
     await this.#refresh()
-    if (this.#local === undefined) throw this.#unavailable()
+    const { now, keys } = this.#init
+    // Keys past the stale window would be refused by every request: not ready.
+    if (this.#local === undefined || now() - this.#fetchedAt > keys.staleIfErrorDuration) {
+      throw this.#unavailable()
+    }
   }
 
   close(): void {

@@ -667,3 +667,15 @@ t.test('discovery down at refresh time: the last known jwks_uri is used', async 
     'no failure reported: the keys were had',
   )
 })
+
+t.test('ready() rejects once the only keys held are past the stale window', async (t) => {
+  const { server, verifier, clock } = await harness(t, { keys: { ...FAST, staleIfErrorDuration: 1_000 } })
+  await verifier.ready()
+  server.route('/jwks', { status: 500, body: {} })
+  server.route(OIDC, { status: 500, body: {} })
+  clock.advance(500)
+  await verifier.ready()
+  t.pass('stale keys inside the window: ready')
+  clock.advance(1_000)
+  await unavailable(t, verifier.ready())
+})
