@@ -80,8 +80,8 @@ export interface Verifier {
    * The principal of a token that was verified before and is still cached and
    * valid, synchronously; `undefined` otherwise (then call {@link verify},
    * which also says why a token is refused). Throws only if the `now` option
-   * does. This is the hot
-   * path of the adapters: no promise, no crypto, no parsing.
+   * does. This is the hot path of the adapters: no promise, no crypto, no
+   * parsing.
    */
   cached(authorization: string | readonly string[] | undefined): AccessTokenPrincipal | undefined
   /** {@link requireScopes} with this verifier's challenge parameters. */
