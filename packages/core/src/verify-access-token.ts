@@ -130,35 +130,21 @@ function createKeySets(
   hooks: VerifierHooks,
   challenge: ChallengeContext,
 ): Map<string, KeySet> {
-  const keySets = new Map<string, KeySet>()
-  let shared: KeySet | undefined
-  if (options.secret !== undefined) shared = new SecretKeySet(options.secret)
-  else if (options.jwks !== undefined) shared = new StaticKeySet(options.jwks, challenge)
-  else if (options.jwksUri !== undefined) {
-    shared = new RemoteKeySet({
-      issuer: options.issuers.join(' '),
-      jwksUri: options.jwksUri,
+  const remote = (issuer: string, jwksUri: string | undefined): KeySet =>
+    new RemoteKeySet({
+      issuer,
+      jwksUri,
       keys: options.keys,
       now: options.now,
       listener: hooks.onKeySetEvent,
       challenge,
     })
-  }
-  for (const issuer of options.issuers) {
-    keySets.set(
-      issuer,
-      shared ??
-        new RemoteKeySet({
-          issuer,
-          jwksUri: undefined,
-          keys: options.keys,
-          now: options.now,
-          listener: hooks.onKeySetEvent,
-          challenge,
-        }),
-    )
-  }
-  return keySets
+  // Given keys (secret, jwks, jwksUri) serve every issuer; otherwise each issuer discovers its own.
+  let shared: KeySet | undefined
+  if (options.secret !== undefined) shared = new SecretKeySet(options.secret)
+  else if (options.jwks !== undefined) shared = new StaticKeySet(options.jwks, challenge)
+  else if (options.jwksUri !== undefined) shared = remote(options.issuers.join(' '), options.jwksUri)
+  return new Map(options.issuers.map((issuer) => [issuer, shared ?? remote(issuer, undefined)]))
 }
 
 /**
