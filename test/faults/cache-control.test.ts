@@ -6,8 +6,8 @@
 // max-age of a few seconds fits below it; the clock is moved, never waited on.
 import t from 'tap'
 import type { Test as Tap } from 'tap'
-import { JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
-import { assertAccepted, assertHealthy, Clock, faultApp, KEYS, signingKey } from './lib/harness.js'
+import { JWKS_PATH } from './lib/jwks-server.js'
+import { assertAccepted, assertHealthy, Clock, KEYS, setup, signingKey } from './lib/harness.js'
 import type { FaultApp } from './lib/harness.js'
 import type { JwksServer } from './lib/jwks-server.js'
 
@@ -33,15 +33,11 @@ async function countsAt(
 }
 
 async function setUp(t: Tap, cacheControl: string | undefined) {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  server.cacheControl = cacheControl
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, {
-    jwksUri: server.jwksUri,
-    keys: { ...KEYS, cacheMaxAge: CACHE_MAX_AGE, staleIfErrorDuration: 60_000 },
+  const { server, clock, fa } = await setup(t, {
+    serve: [key],
+    appOptions: { keys: { ...KEYS, cacheMaxAge: CACHE_MAX_AGE, staleIfErrorDuration: 60_000 } },
   })
-  t.teardown(() => fa.app.close())
+  server.cacheControl = cacheControl
   await fa.app.ready()
   t.equal(server.count(JWKS_PATH), 1, 'pre-warm')
   return { server, clock, fa }

@@ -3,18 +3,33 @@
 // cause one JWKS fetch (and one discovery), or one failed fetch and 200 × 503.
 // Through the Fastify plugin the pre-warm in onReady pays for it instead.
 import t from 'tap'
+import type { Test as Tap } from 'tap'
 import { createVerifier, isTokenwardError } from '@tokenward/core'
-import type { Verifier, VerifierOptions } from '@tokenward/core'
+import type { Verifier } from '@tokenward/core'
 import type { LightMyRequestResponse } from 'fastify'
-import { DISCOVERY_PATH, JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
-import type { JwksServer } from './lib/jwks-server.js'
-import { assertAccepted, AUDIENCE, Clock, faultApp, KEYS, signingKey } from './lib/harness.js'
+import { DISCOVERY_PATH, JWKS_PATH } from './lib/jwks-server.js'
+import type { Fault, JwksServer } from './lib/jwks-server.js'
+import { assertAccepted, AUDIENCE, Clock, issuer, KEYS, setup, signingKey } from './lib/harness.js'
 
 const BURST = 200
 const key = await signingKey('key-a')
 
-function verifier(server: JwksServer, clock: Clock, options: Partial<VerifierOptions> = {}): Verifier {
-  return createVerifier({ issuer: server.issuer, audience: AUDIENCE, now: clock.now, keys: KEYS, ...options })
+/**
+ * An {@link issuer} with `fault` and a core verifier for it (`jwksUri`
+ * configured unless `discovery`), closed when `t` ends.
+ */
+async function setUpVerifier(t: Tap, fault: Fault, { discovery = false } = {}) {
+  const server = await issuer(t, [key], fault)
+  const clock = new Clock()
+  const v = createVerifier({
+    issuer: server.issuer,
+    audience: AUDIENCE,
+    now: clock.now,
+    keys: KEYS,
+    ...(discovery ? {} : { jwksUri: server.jwksUri }),
+  })
+  t.teardown(() => v.close())
+  return { server, clock, v }
 }
 
 /** BURST distinct tokens verified concurrently: the outcomes, by kind. */
@@ -32,13 +47,8 @@ async function burst(v: Verifier, server: JwksServer, clock: Clock): Promise<Set
 }
 
 t.test('cold start, 200 concurrent verifications (jwksUri): one JWKS fetch', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
   // A little latency, so that every verification surely waits on the same fetch.
-  server.fault({ slow: 50 })
-  const clock = new Clock()
-  const v = verifier(server, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => v.close())
+  const { server, clock, v } = await setUpVerifier(t, { slow: 50 })
 
   t.same(await burst(v, server, clock), new Set(['ok user-1']), 'all 200 verified')
   t.equal(server.count(JWKS_PATH), 1, 'one fetch for 200 waiting verifications')
@@ -47,24 +57,14 @@ t.test('cold start, 200 concurrent verifications (jwksUri): one JWKS fetch', asy
 })
 
 t.test('cold start, 200 concurrent verifications (discovery): one discovery, one JWKS fetch', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  server.fault({ slow: 50 })
-  const clock = new Clock()
-  const v = verifier(server, clock)
-  t.teardown(() => v.close())
+  const { server, clock, v } = await setUpVerifier(t, { slow: 50 }, { discovery: true })
 
   t.same(await burst(v, server, clock), new Set(['ok user-1']), 'all 200 verified')
   t.same(server.counts(), { [DISCOVERY_PATH]: 1, [JWKS_PATH]: 1 }, 'one discovery and one JWKS fetch')
 })
 
 t.test('cold start with the issuer down: one failed fetch, 200 × 503', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  server.fault('reset')
-  const clock = new Clock()
-  const v = verifier(server, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => v.close())
+  const { server, clock, v } = await setUpVerifier(t, 'reset')
 
   t.same(await burst(v, server, clock), new Set(['503 TW_KEYS_UNAVAILABLE']), 'all 200 unavailable')
   t.equal(server.count(JWKS_PATH), 1, 'one fetch for 200 waiting verifications')
@@ -80,11 +80,7 @@ t.test('cold start with the issuer down: one failed fetch, 200 × 503', async (t
 t.test(
   'Fastify plugin: ready() pre-warms with one fetch, then 200 concurrent requests add none',
   async (t) => {
-    const server = await startJwksServer({ keys: [key.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [key] })
 
     t.equal(server.count(JWKS_PATH), 0, 'nothing fetched at registration')
     await fa.app.ready()
@@ -99,12 +95,7 @@ t.test(
 t.test(
   'Fastify plugin: 200 requests injected before ready() wait for the single pre-warm fetch',
   async (t) => {
-    const server = await startJwksServer({ keys: [key.jwk] })
-    t.teardown(() => server.close())
-    server.fault({ slow: 50 })
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock)
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [key], fault: { slow: 50 }, discovery: true })
 
     const tokens = await Promise.all(Array.from({ length: BURST }, () => key.sign(server.issuer, clock)))
     const answers: LightMyRequestResponse[] = await Promise.all(tokens.map((token) => fa.me(token)))

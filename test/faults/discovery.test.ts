@@ -4,15 +4,15 @@
 // naming another issuer is not used; and once a jwks_uri is known, a failing
 // discovery endpoint does not cut the API off a JWKS endpoint that still works.
 import t from 'tap'
-import { DISCOVERY_PATH, JWKS_PATH, RFC8414_PATH, startJwksServer } from './lib/jwks-server.js'
+import { DISCOVERY_PATH, JWKS_PATH, RFC8414_PATH } from './lib/jwks-server.js'
 import {
   assertAccepted,
   assertHealthy,
   assertUnavailable,
-  Clock,
-  faultApp,
+  faultMetadata,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
 } from './lib/harness.js'
 
@@ -20,11 +20,7 @@ const keyA = await signingKey('key-a')
 const keyB = await signingKey('key-b')
 
 t.test('successful discovery is reused: a refetch for a new kid does not rediscover', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock)
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA], discovery: true })
 
   await fa.app.ready()
   t.same(server.counts(), { [DISCOVERY_PATH]: 1, [JWKS_PATH]: 1 }, 'pre-warm: discovery, then keys')
@@ -39,13 +35,8 @@ t.test('successful discovery is reused: a refetch for a new kid does not redisco
 })
 
 t.test('discovery fails on both metadata paths: never cached, retried after the cooldown', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
-  server.fault('http500', DISCOVERY_PATH)
-  server.fault('http500', RFC8414_PATH)
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock)
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA], discovery: true })
+  faultMetadata(server, 'http500')
 
   await fa.app.ready()
   t.same(server.counts(), { [DISCOVERY_PATH]: 1, [RFC8414_PATH]: 1 }, 'both metadata paths tried')
@@ -76,12 +67,8 @@ t.test('discovery fails on both metadata paths: never cached, retried after the 
 })
 
 t.test('OpenID discovery fails, RFC 8414 metadata answers: keys found through it', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA], discovery: true })
   server.fault('http500', DISCOVERY_PATH)
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock)
-  t.teardown(() => fa.app.close())
 
   assertAccepted(t, await fa.me(await keyA.sign(server.issuer, clock)), 'through RFC 8414')
   t.same(server.counts(), { [DISCOVERY_PATH]: 1, [RFC8414_PATH]: 1, [JWKS_PATH]: 1 })
@@ -89,12 +76,8 @@ t.test('OpenID discovery fails, RFC 8414 metadata answers: keys found through it
 })
 
 t.test('discovery metadata names another issuer: not used, no JWKS fetched from it', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA], discovery: true })
   server.metadata = { issuer: 'https://evil.example' }
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock)
-  t.teardown(() => fa.app.close())
 
   await fa.app.ready()
   assertUnavailable(t, await fa.me(await keyA.sign(server.issuer, clock)), 'metadata of another issuer')
@@ -105,15 +88,10 @@ t.test('discovery metadata names another issuer: not used, no JWKS fetched from 
 t.test(
   'discovery fails once its cached result expired, JWKS still up: the known jwks_uri is used',
   async (t) => {
-    const server = await startJwksServer({ keys: [keyA.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock)
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [keyA], discovery: true })
 
     await fa.app.ready()
-    server.fault('http500', DISCOVERY_PATH)
-    server.fault('http500', RFC8414_PATH)
+    faultMetadata(server, 'http500')
     server.keys = { keys: [keyB.jwk] }
     clock.advance(KEYS.cacheMaxAge)
     assertAccepted(t, await fa.me(await keyB.sign(server.issuer, clock)), 'rotated-in kid, discovery down')

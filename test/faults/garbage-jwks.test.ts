@@ -3,19 +3,19 @@
 // keys are held, the last good keys kept (never replaced by the garbage) when
 // they are.
 import t from 'tap'
-import { DISCOVERY_PATH, JWKS_PATH, RFC8414_PATH, startJwksServer } from './lib/jwks-server.js'
+import { DISCOVERY_PATH, JWKS_PATH, RFC8414_PATH } from './lib/jwks-server.js'
 import type { Fault } from './lib/jwks-server.js'
 import {
   assertAccepted,
+  assertErrorsAndWarns,
   assertHealthy,
   assertNoTokenLogged,
   assertUnavailable,
-  Clock,
-  faultApp,
+  faultMetadata,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
-  staleWarnings,
 } from './lib/harness.js'
 
 const key = await signingKey('key-a')
@@ -27,12 +27,7 @@ const GARBAGE: [Fault, string, RegExp][] = [
 
 for (const [fault, what, reason] of GARBAGE) {
   t.test(`JWKS answers ${what} at start-up: 503 until a real key set arrives`, async (t) => {
-    const server = await startJwksServer({ keys: [key.jwk] })
-    t.teardown(() => server.close())
-    server.fault(fault)
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [key], fault })
 
     await fa.app.ready()
     t.equal(fetchFailures(fa.logs).length, 1, 'the failed pre-warm is logged')
@@ -53,11 +48,7 @@ for (const [fault, what, reason] of GARBAGE) {
   })
 
   t.test(`JWKS answers ${what} after keys were cached: the good keys are kept`, async (t) => {
-    const server = await startJwksServer({ keys: [key.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [key] })
 
     await fa.app.ready()
     const cached = await key.sign(server.issuer, clock)
@@ -67,20 +58,15 @@ for (const [fault, what, reason] of GARBAGE) {
     assertAccepted(t, await fa.me(await key.sign(server.issuer, clock)), 'garbage on refresh: stale keys')
     assertAccepted(t, await fa.me(cached), 'a token cached before')
     t.equal(server.count(JWKS_PATH), 2, 'the refresh was tried once')
-    t.same([fetchFailures(fa.logs).length, staleWarnings(fa.logs).length], [1, 1], 'one error, one warn')
+    assertErrorsAndWarns(t, fa.logs, [1, 1], 'one error, one warn')
     await assertHealthy(t, fa, `while the issuer answers ${what}`)
     assertNoTokenLogged(t, fa.logs, [cached])
   })
 }
 
 t.test('discovery answers a body that is not JSON: 503, retried after the cooldown', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  server.fault('garbage', DISCOVERY_PATH)
-  server.fault('garbage', RFC8414_PATH)
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock)
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key], discovery: true })
+  faultMetadata(server, 'garbage')
 
   await fa.app.ready()
   const token = await key.sign(server.issuer, clock)

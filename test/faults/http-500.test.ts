@@ -2,17 +2,17 @@
 // because of it: 503 while no keys are held, stale keys while they are, and a
 // refetch for an unknown kid that fails keeps the keys and answers 401.
 import t from 'tap'
-import { JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
+import { JWKS_PATH } from './lib/jwks-server.js'
 import {
   assertAccepted,
+  assertErrorsAndWarns,
   assertHealthy,
   assertNoTokenLogged,
   assertRefused,
   assertUnavailable,
-  Clock,
-  faultApp,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
   staleWarnings,
 } from './lib/harness.js'
@@ -21,12 +21,7 @@ const keyA = await signingKey('key-a')
 const keyB = await signingKey('key-b')
 
 t.test('JWKS answers HTTP 500 at start-up: 503 TW_KEYS_UNAVAILABLE, never 500', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
-  server.fault('http500')
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA], fault: 'http500' })
 
   await fa.app.ready()
   t.match(fetchFailures(fa.logs)[0]?.tokenward?.reason, /answered HTTP 500/, 'the status is logged')
@@ -46,11 +41,7 @@ t.test('JWKS answers HTTP 500 at start-up: 503 TW_KEYS_UNAVAILABLE, never 500', 
 })
 
 t.test('JWKS answers HTTP 500 after keys were cached: stale keys, one error and one warn', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA] })
 
   await fa.app.ready()
   server.fault('http500')
@@ -63,7 +54,7 @@ t.test('JWKS answers HTTP 500 after keys were cached: stale keys, one error and 
     )
   }
   t.equal(server.count(JWKS_PATH), 4, 'pre-warm, then one try per request past the cooldown')
-  t.same([fetchFailures(fa.logs).length, staleWarnings(fa.logs).length], [1, 1], 'once per failure streak')
+  assertErrorsAndWarns(t, fa.logs, [1, 1], 'once per failure streak')
   t.match(staleWarnings(fa.logs)[0]?.tokenward, { ageMs: KEYS.cacheMaxAge }, 'the warn line says how old')
   await assertHealthy(t, fa, 'while stale keys are served')
   assertNoTokenLogged(t, fa.logs)
@@ -72,11 +63,7 @@ t.test('JWKS answers HTTP 500 after keys were cached: stale keys, one error and 
 t.test(
   'JWKS answers HTTP 500 to the refetch for a rotated-in kid: 401, keys kept, retried later',
   async (t) => {
-    const server = await startJwksServer({ keys: [keyA.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [keyA] })
 
     await fa.app.ready()
     server.keys = { keys: [keyA.jwk, keyB.jwk] }

@@ -3,16 +3,16 @@
 // failure streak, for up to staleIfErrorDuration; then 503. Fetches stay at
 // one per cooldown; a recovery ends the streak.
 import t from 'tap'
-import { JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
+import { JWKS_PATH } from './lib/jwks-server.js'
 import {
   assertAccepted,
+  assertErrorsAndWarns,
   assertHealthy,
   assertNoTokenLogged,
   assertUnavailable,
-  Clock,
-  faultApp,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
   staleWarnings,
 } from './lib/harness.js'
@@ -22,11 +22,7 @@ const key = await signingKey('key-a')
 t.test(
   'issuer resets connections after keys were cached: stale keys, then 503 past the window',
   async (t) => {
-    const server = await startJwksServer({ keys: [key.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [key] })
     const fresh = () => key.sign(server.issuer, clock)
 
     await fa.app.ready()
@@ -49,11 +45,7 @@ t.test(
     clock.advance(KEYS.cooldownDuration)
     assertAccepted(t, await fa.me(await fresh()), 'stale keys, past the cooldown')
     t.equal(server.count(JWKS_PATH), 3, 'one more try per cooldown')
-    t.same(
-      [fetchFailures(fa.logs).length, staleWarnings(fa.logs).length],
-      [1, 1],
-      'the same failure streak logs nothing more',
-    )
+    assertErrorsAndWarns(t, fa.logs, [1, 1], 'the same failure streak logs nothing more')
 
     clock.advance(KEYS.staleIfErrorDuration - KEYS.cacheMaxAge - KEYS.cooldownDuration + 1)
     assertUnavailable(t, await fa.me(await fresh()), 'keys older than staleIfErrorDuration')
@@ -70,33 +62,21 @@ t.test(
     server.fault('http500')
     clock.advance(KEYS.cacheMaxAge)
     assertAccepted(t, await fa.me(await fresh()), 'a second outage: stale keys again')
-    t.same(
-      [fetchFailures(fa.logs).length, staleWarnings(fa.logs).length],
-      [2, 2],
-      'a new failure streak logs one error and one warn again',
-    )
+    assertErrorsAndWarns(t, fa.logs, [2, 2], 'a new failure streak logs one error and one warn again')
     t.equal(server.count(JWKS_PATH), 6)
     assertNoTokenLogged(t, fa.logs)
   },
 )
 
 t.test('issuer stops listening after keys were cached: stale keys, no request reaches it', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key] })
   const fresh = () => key.sign(server.issuer, clock)
 
   await fa.app.ready()
   await server.down()
   clock.advance(KEYS.cacheMaxAge)
   assertAccepted(t, await fa.me(await fresh()), 'connection refused: stale keys')
-  t.same(
-    [fetchFailures(fa.logs).length, staleWarnings(fa.logs).length],
-    [1, 1],
-    'one error and one warn line',
-  )
+  assertErrorsAndWarns(t, fa.logs, [1, 1], 'one error and one warn line')
   await assertHealthy(t, fa, 'while the issuer does not listen')
 
   await server.up()
@@ -110,11 +90,7 @@ t.test('issuer stops listening after keys were cached: stale keys, no request re
 })
 
 t.test('a token cached before the outage is refused once the keys are past the stale window', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key] })
 
   const token = await key.sign(server.issuer, clock)
   assertAccepted(t, await fa.me(token), 'verified (and cached) while the issuer is up')

@@ -3,16 +3,15 @@
 // with Retry-After meanwhile, fetch at most once per cooldown, and accept
 // tokens as soon as the issuer is back.
 import t from 'tap'
-import { DISCOVERY_PATH, JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
+import { DISCOVERY_PATH, JWKS_PATH } from './lib/jwks-server.js'
 import {
   assertAccepted,
   assertHealthy,
   assertNoTokenLogged,
   assertUnavailable,
-  Clock,
-  faultApp,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
   staleWarnings,
 } from './lib/harness.js'
@@ -20,12 +19,7 @@ import {
 const key = await signingKey('key-a')
 
 t.test('issuer resets connections at start-up: app starts, 503 until the issuer is back', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  server.fault('reset')
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key], fault: 'reset' })
 
   await fa.app.ready()
   t.equal(server.count(JWKS_PATH), 1, 'pre-warm tried once')
@@ -57,12 +51,7 @@ t.test('issuer resets connections at start-up: app starts, 503 until the issuer 
 })
 
 t.test('issuer refuses connections at start-up (nothing listening): same answers', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  await server.down()
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key], fault: 'down' })
 
   await fa.app.ready()
   t.equal(fetchFailures(fa.logs).length, 1, 'connection refused is logged at error level')
@@ -78,12 +67,7 @@ t.test('issuer refuses connections at start-up (nothing listening): same answers
 })
 
 t.test('issuer down at start-up with discovery: discovery retried after cooldown, not cached', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  server.fault('http500')
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock)
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key], fault: 'http500', discovery: true })
 
   await fa.app.ready()
   t.equal(server.count(DISCOVERY_PATH), 1, 'OpenID discovery tried once at pre-warm')

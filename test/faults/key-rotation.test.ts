@@ -3,16 +3,15 @@
 // keys are older than cacheMaxAge, including for a token verified (and
 // cached) before the rotation.
 import t from 'tap'
-import { JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
+import { JWKS_PATH } from './lib/jwks-server.js'
 import {
   assertAccepted,
   assertHealthy,
   assertNoTokenLogged,
   assertRefused,
-  Clock,
-  faultApp,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
 } from './lib/harness.js'
 
@@ -22,11 +21,7 @@ const keyB = await signingKey('key-b')
 t.test(
   'issuer adds a key: the new kid is accepted after exactly one refetch past the cooldown',
   async (t) => {
-    const server = await startJwksServer({ keys: [keyA.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [keyA] })
 
     await fa.app.ready()
     t.equal(server.count(JWKS_PATH), 1, 'pre-warm')
@@ -55,11 +50,7 @@ t.test(
 t.test(
   'issuer removes a key: its tokens are refused once the cached keys are older than cacheMaxAge',
   async (t) => {
-    const server = await startJwksServer({ keys: [keyA.jwk, keyB.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [keyA, keyB] })
 
     await fa.app.ready()
     const cached = await keyA.sign(server.issuer, clock)
@@ -91,11 +82,7 @@ t.test(
 )
 
 t.test('issuer removes a key while one client keeps reusing its cached token', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk, keyB.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA, keyB] })
 
   await fa.app.ready()
   const token = await keyA.sign(server.issuer, clock)
@@ -109,11 +96,7 @@ t.test('issuer removes a key while one client keeps reusing its cached token', a
 })
 
 t.test('issuer replaces every key at once: the old kid is refused, the new one accepted', async (t) => {
-  const server = await startJwksServer({ keys: [keyA.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [keyA] })
 
   await fa.app.ready()
   server.keys = { keys: [keyB.jwk] }

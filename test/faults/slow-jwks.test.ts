@@ -6,19 +6,17 @@
 // speed test.
 import t from 'tap'
 import type { Test as Tap } from 'tap'
-import { DISCOVERY_PATH, JWKS_PATH, RFC8414_PATH, startJwksServer } from './lib/jwks-server.js'
-import type { JwksServer } from './lib/jwks-server.js'
+import { DISCOVERY_PATH, JWKS_PATH, RFC8414_PATH } from './lib/jwks-server.js'
 import {
   assertAccepted,
+  assertErrorsAndWarns,
   assertUnavailable,
-  Clock,
-  faultApp,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
-  staleWarnings,
 } from './lib/harness.js'
-import type { FaultApp } from './lib/harness.js'
+import type { Setup } from './lib/harness.js'
 
 const TIMEOUT = 200
 const HANG = 10_000
@@ -31,16 +29,9 @@ async function timed<T>(work: PromiseLike<T>): Promise<{ value: T; ms: number }>
   return { value, ms: performance.now() - start }
 }
 
-async function setUp(t: Tap, discovery = false): Promise<{ server: JwksServer; clock: Clock; fa: FaultApp }> {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, {
-    ...(discovery ? {} : { jwksUri: server.jwksUri }),
-    keys: { ...KEYS, timeoutDuration: TIMEOUT },
-  })
-  t.teardown(() => fa.app.close())
-  return { server, clock, fa }
+/** The usual fixture, with fetches timing out after TIMEOUT ms. */
+function setUp(t: Tap, discovery = false): Promise<Setup> {
+  return setup(t, { serve: [key], discovery, appOptions: { keys: { ...KEYS, timeoutDuration: TIMEOUT } } })
 }
 
 t.test('JWKS answers slower than the timeout: start-up and the 503 take about the timeout', async (t) => {
@@ -100,7 +91,7 @@ t.test('JWKS turns slow after keys were cached: stale keys served after about th
   const stale = await paying
   assertAccepted(t, stale.value, 'the request that started the refresh: stale keys after the timeout')
   t.ok(stale.ms < BOUND, `answered after about the timeout (${Math.round(stale.ms)} ms)`)
-  t.same([fetchFailures(fa.logs).length, staleWarnings(fa.logs).length], [1, 1], 'one error, one warn')
+  assertErrorsAndWarns(t, fa.logs, [1, 1], 'one error, one warn')
   assertAccepted(t, await fa.me(await key.sign(server.issuer, clock)), 'within the cooldown: stale keys')
   t.equal(server.count(JWKS_PATH), 2, 'pre-warm and one timed-out refresh, no second wait')
 })

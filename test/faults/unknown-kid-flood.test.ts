@@ -3,16 +3,17 @@
 // distinct unknown kids cause at most one JWKS fetch per cooldown; every one
 // is refused TW_BAD_SIGNATURE; the public route keeps answering.
 import t from 'tap'
-import { JWKS_PATH, startJwksServer } from './lib/jwks-server.js'
+import type { Test as Tap } from 'tap'
+import { JWKS_PATH } from './lib/jwks-server.js'
 import type { LightMyRequestResponse } from 'fastify'
 import {
   assertAccepted,
   assertHealthy,
   assertNoTokenLogged,
   Clock,
-  faultApp,
   fetchFailures,
   KEYS,
+  setup,
   signingKey,
 } from './lib/harness.js'
 import type { FaultApp } from './lib/harness.js'
@@ -39,32 +40,25 @@ async function flood(fa: FaultApp, issuer: string, clock: Clock) {
   }
 }
 
+/** Every request of the flood refused 401 TW_BAD_SIGNATURE, every /health call among them 200. */
+function assertFloodRefused(t: Tap, result: Awaited<ReturnType<typeof flood>>, message: string): void {
+  t.same(result, { codes: new Set(['401 TW_BAD_SIGNATURE']), health: new Set([200]) }, message)
+}
+
 t.test(
   '500 concurrent requests with 500 distinct unknown kids: at most one fetch per cooldown',
   async (t) => {
-    const server = await startJwksServer({ keys: [key.jwk] })
-    t.teardown(() => server.close())
-    const clock = new Clock()
-    const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-    t.teardown(() => fa.app.close())
+    const { server, clock, fa } = await setup(t, { serve: [key] })
     await fa.app.ready()
     t.equal(server.count(JWKS_PATH), 1, 'pre-warm')
 
     let result = await flood(fa, server.issuer, clock)
-    t.same(
-      result,
-      { codes: new Set(['401 TW_BAD_SIGNATURE']), health: new Set([200]) },
-      'flood within the cooldown',
-    )
+    assertFloodRefused(t, result, 'flood within the cooldown')
     t.equal(server.count(JWKS_PATH), 1, 'no fetch within the cooldown of the pre-warm')
 
     clock.advance(KEYS.cooldownDuration)
     result = await flood(fa, server.issuer, clock)
-    t.same(
-      result,
-      { codes: new Set(['401 TW_BAD_SIGNATURE']), health: new Set([200]) },
-      'flood past the cooldown',
-    )
+    assertFloodRefused(t, result, 'flood past the cooldown')
     t.equal(server.count(JWKS_PATH), 2, 'exactly one refetch for 500 unknown kids')
 
     result = await flood(fa, server.issuer, clock)
@@ -90,17 +84,13 @@ t.test(
 )
 
 t.test('unknown-kid flood while the issuer is down: one failed fetch, 401 not 503, keys kept', async (t) => {
-  const server = await startJwksServer({ keys: [key.jwk] })
-  t.teardown(() => server.close())
-  const clock = new Clock()
-  const fa = await faultApp(server.issuer, clock, { jwksUri: server.jwksUri })
-  t.teardown(() => fa.app.close())
+  const { server, clock, fa } = await setup(t, { serve: [key] })
   await fa.app.ready()
 
   server.fault('http500')
   clock.advance(KEYS.cooldownDuration)
   const result = await flood(fa, server.issuer, clock)
-  t.same(result, { codes: new Set(['401 TW_BAD_SIGNATURE']), health: new Set([200]) }, 'keys are held: 401')
+  assertFloodRefused(t, result, 'keys are held: 401')
   t.equal(server.count(JWKS_PATH), 2, 'one failed refetch for the whole flood')
   t.equal(fetchFailures(fa.logs).length, 1, 'one error line')
   assertAccepted(t, await fa.me(await key.sign(server.issuer, clock)), 'the known key still verifies')

@@ -15,6 +15,8 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import type { CryptoKey, JWK } from 'jose'
 import tokenward from '@tokenward/fastify'
 import type { KeySetOptions, VerifierOptions } from '@tokenward/core'
+import { DISCOVERY_PATH, RFC8414_PATH, startJwksServer } from './jwks-server.js'
+import type { Fault, JwksServer } from './jwks-server.js'
 
 export const AUDIENCE = 'https://api.tokenward.test'
 
@@ -122,6 +124,61 @@ export async function faultApp(
   }
 }
 
+/**
+ * Starts a {@link JwksServer} serving the public keys of `serve`, closed when
+ * `t` ends, with `fault` already in place (`'down'`: nothing listening).
+ */
+export async function issuer(
+  t: Tap,
+  serve: readonly SigningKey[],
+  fault?: Fault | 'down',
+): Promise<JwksServer> {
+  const server = await startJwksServer({ keys: serve.map((key) => key.jwk) })
+  t.teardown(() => server.close())
+  if (fault === 'down') await server.down()
+  else if (fault !== undefined) server.fault(fault)
+  return server
+}
+
+/** Both discovery metadata paths (OpenID and RFC 8414) answer `mode`. */
+export function faultMetadata(server: JwksServer, mode: Fault): void {
+  server.fault(mode, DISCOVERY_PATH)
+  server.fault(mode, RFC8414_PATH)
+}
+
+export interface SetupOptions {
+  /** The keys the issuer serves. */
+  readonly serve: readonly SigningKey[]
+  /** The issuer's fault before the app starts (healthy when omitted). */
+  readonly fault?: Fault | 'down'
+  /** Find the JWKS through discovery instead of configuring `jwksUri`. */
+  readonly discovery?: boolean
+  /** Overrides of the plugin's options. */
+  readonly appOptions?: Partial<VerifierOptions>
+}
+
+export interface Setup {
+  readonly server: JwksServer
+  readonly clock: Clock
+  readonly fa: FaultApp
+}
+
+/**
+ * The usual fault-test fixture: an {@link issuer}, a fresh {@link Clock} and a
+ * {@link faultApp} for it (`jwksUri` configured unless `discovery`), both
+ * closed when `t` ends. The app is not ready yet: nothing has been fetched.
+ */
+export async function setup(t: Tap, options: SetupOptions): Promise<Setup> {
+  const server = await issuer(t, options.serve, options.fault)
+  const clock = new Clock()
+  const fa = await faultApp(server.issuer, clock, {
+    ...(options.discovery === true ? {} : { jwksUri: server.jwksUri }),
+    ...options.appOptions,
+  })
+  t.teardown(() => fa.app.close())
+  return { server, clock, fa }
+}
+
 /** 200 with the principal's `sub`. */
 export function assertAccepted(t: Tap, res: LightMyRequestResponse, message = 'accepted'): void {
   t.same({ status: res.statusCode, body: res.json() }, { status: 200, body: { sub: 'user-1' } }, message)
@@ -161,6 +218,16 @@ export function fetchFailures(logs: readonly LogLine[]): LogLine[] {
 /** The plugin's `warn` lines about serving stale keys. */
 export function staleWarnings(logs: readonly LogLine[]): LogLine[] {
   return logs.filter((line) => line.level === 40 && line.msg?.startsWith('tokenward:'))
+}
+
+/** The numbers of fetch-failure (`error`) and stale-keys (`warn`) lines, as `[errors, warns]`. */
+export function assertErrorsAndWarns(
+  t: Tap,
+  logs: readonly LogLine[],
+  expected: [errors: number, warns: number],
+  message: string,
+): void {
+  t.same([fetchFailures(logs).length, staleWarnings(logs).length], expected, message)
 }
 
 /** No log line carries a JWT (or any part of one). */
