@@ -8,6 +8,7 @@ const OFF = { BENCH_CACHE: 'off' }
 // [name, server file in servers/, token alg, extra env, configuration note]
 const FASTIFY = [
   ['fastify-noauth', 'fastify-noauth', null, {}, 'no auth'],
+  ['fastify-noauth-graph', 'fastify-noauth-graph', null, {}, 'no auth, tokenward modules imported'],
   ['tokenward-fastify-es256-cache', 'tokenward-fastify', 'ES256', ON, 'cache max 10000'],
   ['tokenward-fastify-es256-nocache', 'tokenward-fastify', 'ES256', OFF, 'cache: false'],
   ['tokenward-fastify-rs256-cache', 'tokenward-fastify', 'RS256', ON, 'cache max 10000'],
