@@ -164,6 +164,12 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
     config.profile === 'rfc9068' ? ['exp', 'sub', 'client_id', 'iat', 'jti'] : ['exp', 'sub']
   const tolerance = config.clockTolerance * 1000
 
+  const classifyOptions = Object.freeze({
+    ...challenge,
+    algorithms: config.algorithms,
+    profile: config.profile,
+    clientIds: config.clientIds,
+  })
   const algorithms = [...config.algorithms]
   const audience = [...config.audiences]
   const refuse = (code: TokenwardErrorCode, cause?: unknown): never => {
@@ -261,8 +267,8 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
     if (!isAudience(payload.aud) || (payload.jti !== undefined && typeof payload.jti !== 'string')) {
       refuse('TW_MALFORMED_TOKEN')
     }
-    if (typeof payload.sub !== 'string' || payload.sub === '')
-      refuse(payload.sub === undefined ? 'TW_MISSING_CLAIM' : 'TW_MALFORMED_TOKEN')
+    // jose's requiredClaims already refused a missing `sub`: here it has the wrong type or is empty.
+    if (typeof payload.sub !== 'string' || payload.sub === '') refuse('TW_MALFORMED_TOKEN')
     const now = config.now()
     // jose checks `iat` against the clock only with maxTokenAge; DESIGN.md wants it always.
     if (payload.iat !== undefined && payload.iat * 1000 > now + tolerance) refuse('TW_NOT_YET_VALID')
@@ -279,12 +285,7 @@ export function createVerifier(options: VerifierOptions, hooks: VerifierHooks = 
 
   const verifyToken = async (token: string): Promise<AccessTokenPrincipal> => {
     const decoded = decodeToken(token, config.maxTokenLength, challenge)
-    classifyToken(decoded, {
-      ...challenge,
-      algorithms: config.algorithms,
-      profile: config.profile,
-      clientIds: config.clientIds,
-    })
+    classifyToken(decoded, classifyOptions)
     const { iss } = decoded.payload
     const keySet = typeof iss === 'string' ? keySets.get(iss) : undefined
     if (keySet === undefined) {
